@@ -1,0 +1,366 @@
+"""Read `pulso.json`, merge an optional overlay, validate, and build the typed `PulsoConfig`.
+
+Every problem is reported as a one-line `ConfigError` naming the offending key, e.g.
+`config: profiles.mine.format: must be one of auto, csv, jsonl, tweeteval (got 'xml')`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import os
+import pkgutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pulso.config._model import (
+    CANONICAL_FIELDS,
+    FORMATS,
+    ColumnSpec,
+    CsvOptions,
+    EtlSettings,
+    LabelClass,
+    LabelSpec,
+    PulsoConfig,
+    RowFilter,
+    SourceProfile,
+    SplitSpec,
+    TableSpec,
+)
+from pulso.errors import ConfigError
+
+OVERLAY_ENV = "PULSO_CONFIG"
+GLUE_TYPES = (
+    "string",
+    "bigint",
+    "int",
+    "smallint",
+    "tinyint",
+    "double",
+    "float",
+    "boolean",
+    "timestamp",
+    "date",
+)
+_MISSING = object()
+
+
+def default_config_text() -> str:
+    """The bundled configuration file, read in a way that also works from a zip (Glue `--extra-py-files`)."""
+    data = pkgutil.get_data("pulso", "config/pulso.json")
+    if data is None:  # pragma: no cover - only with exotic loaders
+        raise ConfigError("config: the bundled pulso/config/pulso.json cannot be read")
+    return data.decode("utf-8")
+
+
+def deep_merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge `overlay` into a copy of `base`: nested objects merge, everything else replaces."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in overlay.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _read_overlay(overlay: str | os.PathLike[str] | Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if overlay is None:
+        overlay = os.environ.get(OVERLAY_ENV) or None
+    if overlay is None:
+        return {}
+    if isinstance(overlay, Mapping):
+        return overlay
+    path = Path(overlay)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"config: cannot read overlay file {str(path)!r}: {error.strerror}") from None
+    return parse_json(text, str(path))
+
+
+def parse_json(text: str, origin: str) -> Mapping[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"config: {origin} is not valid JSON: {error.msg} at line {error.lineno}") from None
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"config: {origin} must hold a JSON object at the top level")
+    return data
+
+
+def load_config(overlay: str | os.PathLike[str] | Mapping[str, Any] | None = None) -> PulsoConfig:
+    """Load the bundled configuration, merged with `overlay` (a path, a dict, or `$PULSO_CONFIG`)."""
+    data = deep_merge(parse_json(default_config_text(), "pulso/config/pulso.json"), _read_overlay(overlay))
+    return build_config(data)
+
+
+class _Node:
+    """A JSON object with its dotted path, offering typed getters that fail with clear messages."""
+
+    def __init__(self, data: Any, path: str) -> None:
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"config: {path}: must be an object (got {type(data).__name__})")
+        self.data = data
+        self.path = path
+
+    def _where(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"config: {self._where(key)}: {problem}")
+
+    def only(self, *allowed: str) -> None:
+        unknown = sorted(set(self.data) - set(allowed))
+        if unknown:
+            raise self.fail(unknown[0], f"unknown key (allowed: {', '.join(allowed)})")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = _MISSING) -> Any:
+        if key not in self.data:
+            if default is _MISSING:
+                raise self.fail(key, "is required")
+            return default
+        value = self.data[key]
+        # bool is an int in Python; never accept one for the other.
+        wrong_bool = isinstance(value, bool) and kind in (int, float, (int, float))
+        if not isinstance(value, kind) or wrong_bool:
+            expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise self.fail(key, f"must be {expected} (got {json.dumps(value)[:60]})")
+        return value
+
+    def text(self, key: str, default: Any = _MISSING) -> str:
+        value = self.get(key, str, default)
+        if isinstance(value, str) and not value and default is _MISSING:
+            raise self.fail(key, "must not be empty")
+        return value
+
+    def positive_int(self, key: str) -> int:
+        value = self.get(key, int)
+        if value <= 0:
+            raise self.fail(key, f"must be a positive integer (got {value})")
+        return value
+
+    def strings(self, key: str, default: Any = _MISSING) -> tuple[str, ...]:
+        value = self.get(key, list, default)
+        if value is None:
+            return ()
+        if not all(isinstance(item, str) and item for item in value):
+            raise self.fail(key, "must be a list of non-empty strings")
+        return tuple(value)
+
+    def child(self, key: str, default: Any = _MISSING) -> _Node | None:
+        if key not in self.data and default is not _MISSING:
+            return default
+        return _Node(self.get(key, Mapping), self._where(key))
+
+
+def _columns(node: _Node, key: str) -> tuple[ColumnSpec, ...]:
+    columns = []
+    for index, item in enumerate(node.get(key, list)):
+        column = _Node(item, f"{node.path}.{key}[{index}]")
+        column.only("name", "type", "comment")
+        glue_type = column.text("type")
+        if glue_type not in GLUE_TYPES:
+            raise column.fail("type", f"must be one of {', '.join(GLUE_TYPES)} (got {glue_type!r})")
+        columns.append(ColumnSpec(column.text("name"), glue_type, column.text("comment", "")))
+    return tuple(columns)
+
+
+def _table(name: str, node: _Node, buckets: Mapping[str, Any]) -> TableSpec:
+    node.only("description", "bucket", "prefix", "columns", "partition_keys")
+    bucket = node.text("bucket")
+    if bucket not in buckets:
+        raise node.fail("bucket", f"must be one of {', '.join(buckets)} (got {bucket!r})")
+    prefix = node.text("prefix")
+    if not prefix.endswith("/"):
+        raise node.fail("prefix", f"must end with '/' (got {prefix!r})")
+    columns = _columns(node, "columns")
+    partitions = _columns(node, "partition_keys") if "partition_keys" in node.data else ()
+    names = [column.name for column in (*columns, *partitions)]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise node.fail("columns", f"duplicate column {duplicates[0]!r}")
+    return TableSpec(name, node.text("description", ""), bucket, prefix, columns, partitions)
+
+
+def _labels(node: _Node) -> LabelSpec:
+    node.only("classes", "mappings")
+    classes = []
+    for index, item in enumerate(node.get("classes", list)):
+        label = _Node(item, f"{node.path}.classes[{index}]")
+        label.only("value", "name")
+        classes.append(LabelClass(label.get("value", int), label.text("name")))
+    values = {label.value for label in classes}
+    mappings: dict[str, dict[str, int]] = {}
+    mapping_nodes = node.child("mappings")
+    for name in mapping_nodes.data:
+        mappings[name] = _label_mapping(_Node(mapping_nodes.data[name], f"{mapping_nodes.path}.{name}"), values)
+    return LabelSpec(tuple(classes), mappings)
+
+
+def _label_mapping(node: _Node, values: set[int]) -> dict[str, int]:
+    mapping: dict[str, int] = {}
+    for raw, value in node.data.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value not in values:
+            raise node.fail(raw, f"must map to one of {sorted(values)} (got {json.dumps(value)})")
+        mapping[raw.strip().lower()] = value
+    return mapping
+
+
+def _profile(name: str, node: _Node, labels: LabelSpec) -> SourceProfile:
+    node.only(
+        "description", "format", "csv", "columns", "optional_columns", "label_mapping",
+        "timestamp_format", "keep_rows_where", "encoding",
+    )  # fmt: skip
+    profile_format = node.text("format")
+    if profile_format not in FORMATS:
+        raise node.fail("format", f"must be one of {', '.join(FORMATS)} (got {profile_format!r})")
+
+    csv_node = node.child("csv", None)
+    csv_options = CsvOptions()
+    if csv_node is not None:
+        csv_node.only("header", "delimiter", "quotechar", "column_names")
+        delimiter = csv_node.text("delimiter", ",")
+        quotechar = csv_node.text("quotechar", '"')
+        for key, value in (("delimiter", delimiter), ("quotechar", quotechar)):
+            if len(value) != 1:
+                raise csv_node.fail(key, f"must be a single character (got {value!r})")
+        column_names = csv_node.strings("column_names", None) or None
+        header = csv_node.get("header", bool, True)
+        if not header and not column_names:
+            raise csv_node.fail("column_names", "is required when header is false")
+        csv_options = CsvOptions(header, delimiter, quotechar, column_names)
+
+    columns: dict[str, tuple[str, ...]] = {}
+    columns_node = node.child("columns", None)
+    if columns_node is not None:
+        columns_node.only(*CANONICAL_FIELDS)
+        for canonical in columns_node.data:
+            sources = columns_node.strings(canonical)
+            if not sources:
+                raise columns_node.fail(canonical, "must name at least one source column")
+            if canonical != "text" and len(sources) > 1:
+                raise columns_node.fail(canonical, "must name one source column (only text may join several)")
+            columns[canonical] = sources
+    if profile_format != "tweeteval" and "text" not in columns:
+        raise node.fail("columns", "must map the 'text' field to a source column")
+
+    optional = frozenset(node.strings("optional_columns", ()))
+    unknown_optional = sorted(optional - set(columns))
+    if unknown_optional:
+        raise node.fail("optional_columns", f"{unknown_optional[0]!r} is not a mapped field")
+    if "text" in optional:
+        raise node.fail("optional_columns", "'text' cannot be optional")
+
+    label_mapping = None
+    mapping_ref = node.data.get("label_mapping")
+    if isinstance(mapping_ref, str):
+        if mapping_ref not in labels.mappings:
+            known = ", ".join(sorted(labels.mappings))
+            raise node.fail("label_mapping", f"unknown mapping {mapping_ref!r} (known: {known})")
+        label_mapping = labels.mappings[mapping_ref]
+    elif mapping_ref is not None:
+        label_mapping = _label_mapping(_Node(mapping_ref, f"{node.path}.label_mapping"), set(labels.values))
+    if "label" in columns and label_mapping is None:
+        raise node.fail("label_mapping", "is required when the profile maps a label column")
+    if profile_format == "tweeteval" and label_mapping is None:
+        raise node.fail("label_mapping", "is required for the tweeteval format")
+
+    keep = None
+    keep_node = node.child("keep_rows_where", None)
+    if keep_node is not None:
+        keep_node.only("column", "values")
+        keep = RowFilter(keep_node.text("column"), frozenset(keep_node.strings("values")))
+
+    encoding = node.text("encoding", "utf-8")
+    try:
+        "".encode(encoding)
+    except LookupError:
+        raise node.fail("encoding", f"unknown text encoding {encoding!r}") from None
+
+    return SourceProfile(
+        name=name,
+        description=node.text("description", ""),
+        format=profile_format,
+        csv=csv_options,
+        columns=columns,
+        optional_columns=optional,
+        label_mapping=label_mapping,
+        timestamp_format=node.text("timestamp_format", "iso8601"),
+        keep_rows_where=keep,
+        encoding=encoding,
+    )
+
+
+def _splits(node: _Node) -> SplitSpec:
+    node.only("fractions", "aliases")
+    fractions_node = node.child("fractions")
+    fractions_node.only("train", "validation", "test")
+    fractions = {name: float(fractions_node.get(name, (int, float))) for name in ("train", "validation", "test")}
+    if any(value < 0 for value in fractions.values()) or abs(sum(fractions.values()) - 1.0) > 1e-9:
+        raise node.fail("fractions", f"must be non-negative and sum to 1 (got {fractions})")
+    aliases_node = node.child("aliases")
+    aliases = {}
+    for alias, target in aliases_node.data.items():
+        if target not in fractions:
+            raise aliases_node.fail(alias, f"must name train, validation or test (got {target!r})")
+        aliases[alias.strip().lower()] = target
+    return SplitSpec(fractions, aliases)
+
+
+def _etl(node: _Node) -> EtlSettings:
+    names = (
+        "chunk_rows", "max_text_chars", "max_record_bytes", "max_id_chars", "transform_shard_records",
+        "quarantine_flush_rows", "min_labelled_rows_for_training",
+    )  # fmt: skip
+    node.only(*names, "timestamp_min")
+    values = {name: node.positive_int(name) for name in names}
+    raw_min = node.text("timestamp_min")
+    try:
+        timestamp_min = dt.datetime.strptime(raw_min, "%Y-%m-%d")
+    except ValueError:
+        raise node.fail("timestamp_min", f"must be a date YYYY-MM-DD (got {raw_min!r})") from None
+    return EtlSettings(timestamp_min=timestamp_min, **values)
+
+
+def build_config(data: Mapping[str, Any]) -> PulsoConfig:
+    """Validate a configuration dictionary and build the typed configuration."""
+    root = _Node(data, "")
+    root.only(
+        "project", "environment", "resources", "layout", "labels", "splits", "profiles", "quarantine_reasons",
+        "etl", "tables",
+    )  # fmt: skip
+    resources = root.child("resources")
+    buckets = resources.child("buckets")
+    layout = root.child("layout")
+    for key in layout.data:
+        layout.text(key)
+    labels = _labels(root.child("labels"))
+    profiles_node = root.child("profiles")
+    profiles = {
+        name: _profile(name, _Node(profiles_node.data[name], f"profiles.{name}"), labels) for name in profiles_node.data
+    }
+    reasons_node = root.child("quarantine_reasons")
+    quarantine_reasons = {code: reasons_node.text(code) for code in reasons_node.data}
+    tables_node = root.child("tables")
+    tables = {
+        name: _table(name, _Node(tables_node.data[name], f"tables.{name}"), buckets.data) for name in tables_node.data
+    }
+    for required in ("messages", "quarantine", "predictions", "runs"):
+        if required not in tables:
+            raise ConfigError(f"config: tables.{required}: is required")
+    return PulsoConfig(
+        project=root.text("project"),
+        environment=root.text("environment"),
+        resources=resources.data,
+        layout=dict(layout.data),
+        labels=labels,
+        splits=_splits(root.child("splits")),
+        profiles=profiles,
+        quarantine_reasons=quarantine_reasons,
+        etl=_etl(root.child("etl")),
+        tables=tables,
+        raw=data,
+    )

@@ -1,0 +1,242 @@
+"""GloVe-Twitter style text normaliser: the one used by ETL, training and inference alike.
+
+`normalise(text)` returns space-separated tokens. It follows the preprocessing that produced the GloVe
+Twitter vectors, so tokens line up with that vocabulary:
+
+- `@name` -> `<user>`; links -> `<url>`; numbers -> `<number>`; `<3` -> `<heart>`
+- `#CamelCaseTag` -> `<hashtag> camel case tag` (an all-caps tag keeps one word and gets `<allcaps>`)
+- emoticons -> `<smile>` `<lolface>` `<sadface>` `<neutralface>`
+- `!!!`, `?!?`, `...`, `…` -> the first mark and `<repeat>`; other runs of one punctuation mark collapse to one
+- a letter repeated 3+ times -> `<elong>` after the word (collapsed to one letter at the end of the word, as
+  GloVe Twitter does, and to two inside it: `sooo` -> `so`, `goooood` -> `good`)
+- an all-caps word (2+ letters) -> the word lowercased and `<allcaps>`
+- emoji stay as tokens (variation selectors and skin tones dropped, joiner sequences and flags kept whole)
+- literal `\\uXXXX` escapes and HTML entities are decoded, control and invisible format characters dropped,
+  text NFC-composed and lowercased; accents are kept, so Spanish works.
+
+Contract (property-tested): never raises on any `str`; deterministic; idempotent
+(`normalise(normalise(t)) == normalise(t)`); output has no leading, trailing or doubled spaces.
+Only the standard library is used: this module is bundled into every AWS artifact.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from pulso.text._unicode_tables import FORMAT_CHARS, MARKS
+
+USER = "<user>"
+URL = "<url>"
+HASHTAG = "<hashtag>"
+NUMBER = "<number>"
+REPEAT = "<repeat>"
+ELONG = "<elong>"
+ALLCAPS = "<allcaps>"
+SMILE = "<smile>"
+SADFACE = "<sadface>"
+LOLFACE = "<lolface>"
+NEUTRALFACE = "<neutralface>"
+HEART = "<heart>"
+SPECIAL_TOKENS = (
+    USER,
+    URL,
+    HASHTAG,
+    NUMBER,
+    REPEAT,
+    ELONG,
+    ALLCAPS,
+    SMILE,
+    SADFACE,
+    LOLFACE,
+    NEUTRALFACE,
+    HEART,
+)
+
+# --- decoding -------------------------------------------------------------------------------------------
+
+_ESCAPED_CODE_UNITS = re.compile(r"(?:\\u[0-9a-fA-F]{4})+")
+_ESCAPED_QUOTE = re.compile(r"\\([\"'])")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_FORMAT = re.compile(f"[{FORMAT_CHARS}]")
+
+
+def _decode_code_units(match: re.Match[str]) -> str:
+    """Decode a run of `\\uXXXX` escapes as UTF-16 code units, so escaped surrogate pairs become one emoji."""
+    units = bytes.fromhex("".join(code[2:] for code in re.findall(r"\\u[0-9a-fA-F]{4}", match.group())))
+    # Big-endian pairs of bytes; unpaired surrogates become U+FFFD instead of raising.
+    return units.decode("utf-16-be", errors="replace")
+
+
+def decode_text(text: str) -> str:
+    """Undo transport encodings (literal escapes, HTML entities), drop invisible characters, compose (NFC)."""
+    if "\\" in text:
+        text = _ESCAPED_CODE_UNITS.sub(_decode_code_units, text)
+        text = _ESCAPED_QUOTE.sub(r"\1", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if text.isascii():
+        # ASCII needs no composition and holds no format characters; control characters are rare.
+        return text if text.isprintable() else _CONTROL.sub(" ", text)
+    text = _CONTROL.sub(" ", text)
+    text = _FORMAT.sub("", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+# --- tokens ---------------------------------------------------------------------------------------------
+
+_WORD_CHAR = rf"[\w{MARKS}]"
+_NOT_AFTER_WORD = rf"(?<!{_WORD_CHAR})"
+_NOT_BEFORE_WORD = rf"(?!{_WORD_CHAR})"
+_EYES = rf"(?:[:=;]|{_NOT_AFTER_WORD}8)"
+_NOSE = r"['`\-^]?"
+
+_EMOJI_BASE = (
+    "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u2199\u21a9\u21aa\u231a\u231b\u2328\u23cf\u23e9-\u23f3"
+    "\u23f8-\u23fa\u24c2\u25aa\u25ab\u25b6\u25c0\u25fb-\u25fe\u2600-\u27bf\u2934\u2935\u2b05-\u2b07"
+    "\u2b1b\u2b1c\u2b50\u2b55\u3030\u303d\u3297\u3299\U0001f000-\U0001faff]"
+)
+_EMOJI_MODIFIER = "[\ufe0e\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]"
+_EMOJI = (
+    f"[\U0001f1e6-\U0001f1ff]{{2}}"  # a flag: two regional indicators
+    f"|{_EMOJI_BASE}{_EMOJI_MODIFIER}*(?:\u200d{_EMOJI_BASE}{_EMOJI_MODIFIER}*)*"
+)
+_EMOJI_PRESENTATION = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+# Leftovers of broken emoji sequences; they carry no meaning alone.
+_DROPPED_CHARS = frozenset("\u200d\ufe0e\ufe0f\u20e3") | {chr(cp) for cp in range(0xE0020, 0xE0080)}
+
+_SPECIAL_NAMES = "|".join(token[1:-1] for token in SPECIAL_TOKENS)
+
+_TOKEN = re.compile(
+    "|".join(
+        [
+            rf"(?P<special>(?i:<(?:{_SPECIAL_NAMES})>))",
+            r"(?P<url>(?i:(?:https?://|www\.)\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|ly|co|io|me|gl|be)/\S*))",
+            r"(?P<user>(?<!\w)@\w+)",
+            r"(?P<hashtag>(?<![\w&])#\w+)",
+            r"(?P<heart><3+)",
+            rf"(?P<smile>(?:{_EYES}{_NOSE}[)\]}}dD]+|{_NOT_AFTER_WORD}[(\[{{]+{_NOSE}[:=;]|\^_*\^){_NOT_BEFORE_WORD})",
+            rf"(?P<lolface>(?:{_EYES}{_NOSE}[pP]+|{_NOT_AFTER_WORD}[xX][dD]+){_NOT_BEFORE_WORD})",
+            rf"(?P<sadface>(?:{_EYES}{_NOSE}[(\[{{]+|{_NOT_AFTER_WORD}[)\]}}]+{_NOSE}[:=;]){_NOT_BEFORE_WORD})",
+            rf"(?P<neutralface>{_EYES}{_NOSE}[|/\\lL*]{_NOT_BEFORE_WORD})",
+            r"(?P<repeat>[!?.\u2026]{2,}|\u2026)",
+            rf"(?P<number>(?<![\w.,:])[-+]?\d+(?:[.,:]\d+)*{_NOT_BEFORE_WORD})",
+            rf"(?P<word>{_WORD_CHAR}+(?:['\u2019]{_WORD_CHAR}+)*)",
+            rf"(?P<emoji>{_EMOJI})",
+            r"(?P<other>(?P<mark>\S)(?P=mark)*)",
+        ]
+    )
+)
+_ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
+_HASHTAG_PART = re.compile(r"\d+|[A-Z]{2,}(?=[A-Z][^\W\d_A-Z])|[A-Z]{2,}(?![^\W\d_A-Z])|[^\W\d_][^\W\d_A-Z]*")
+_EMOTICONS = {"smile": SMILE, "lolface": LOLFACE, "sadface": SADFACE, "neutralface": NEUTRALFACE}
+
+
+def _is_all_caps(word: str) -> bool:
+    return word.isupper() and sum(1 for char in word if char.isalpha()) >= 2
+
+
+def _collapse_elongation(word: str) -> str:
+    """Shorten letter runs of 3+: to one letter at the end of the word, to two inside it."""
+
+    def shorten(match: re.Match[str]) -> str:
+        at_end = match.end() == len(word)
+        return match.group(1) * (1 if at_end else 2)
+
+    return _ELONGATION.sub(shorten, word)
+
+
+def _word_tokens(word: str, may_be_elongated: bool) -> list[str]:
+    tokens = [word.lower()]
+    if may_be_elongated and _ELONGATION.search(word):
+        tokens[0] = _collapse_elongation(tokens[0])
+        tokens.append(ELONG)
+    if _is_all_caps(word):
+        tokens.append(ALLCAPS)
+    return tokens
+
+
+def _hashtag_tokens(tag: str) -> list[str]:
+    body = tag[1:]
+    if _is_all_caps(body):
+        return [HASHTAG, body.lower(), ALLCAPS]
+    parts = [NUMBER if part.isdigit() else part.lower() for part in _HASHTAG_PART.findall(body)]
+    return [HASHTAG, *parts]
+
+
+def _is_lolface_word(chunk: str) -> bool:
+    """`xD`, `XDDD`: the one emoticon made of letters only."""
+    return chunk[0] in "xX" and len(chunk) > 1 and not chunk[1:].strip("dD")
+
+
+def _append_chunk_tokens(chunk: str, may_be_elongated: bool, tokens: list[str]) -> None:
+    """Tokenise one whitespace-free chunk with the full token grammar."""
+    add = tokens.append
+    for match in _TOKEN.finditer(chunk):
+        kind = match.lastgroup
+        value = match.group()
+        if kind == "word":
+            if "\u2019" in value:
+                value = value.replace("\u2019", "'")
+            if may_be_elongated or value.isupper():
+                tokens.extend(_word_tokens(value, may_be_elongated))
+            else:
+                add(value.lower())
+        elif kind == "other":
+            char = value[0]
+            if char not in _DROPPED_CHARS:
+                add(char)
+        elif kind == "special":
+            add(value.lower())
+        elif kind == "user":
+            add(USER)
+        elif kind == "url":
+            add(URL)
+        elif kind == "number":
+            add(NUMBER)
+        elif kind == "hashtag":
+            tokens.extend(_hashtag_tokens(value))
+        elif kind == "repeat":
+            add("." if value[0] == "\u2026" else value[0])
+            add(REPEAT)
+        elif kind == "emoji":
+            emoji = _EMOJI_PRESENTATION.sub("", value)
+            if emoji:
+                add(emoji)
+        elif kind == "heart":
+            add(HEART)
+        else:
+            add(_EMOTICONS[kind])
+
+
+def normalise(text: str) -> str:
+    """Normalise one message into space-separated GloVe-Twitter tokens (see the module docstring)."""
+    if not text:
+        return ""
+    text = decode_text(text)
+    may_be_elongated = _ELONGATION.search(text) is not None
+    tokens: list[str] = []
+    for chunk in text.split():
+        # Fast path: a plain word (letters only) needs no token grammar, just case and elongation rules.
+        if chunk.isalpha() and not _is_lolface_word(chunk):
+            if chunk.islower() and not may_be_elongated:
+                tokens.append(chunk)
+            else:
+                tokens.extend(_word_tokens(chunk, may_be_elongated))
+        else:
+            _append_chunk_tokens(chunk, may_be_elongated, tokens)
+    return " ".join(tokens)
+
+
+def normalise_many(texts: Iterable[str | None]) -> list[str]:
+    """Normalise a batch; a missing text (None) becomes the empty string."""
+    return [normalise(text) if text else "" for text in texts]
+
+
+def tokens_of(text_clean: str) -> list[str]:
+    """Split normalised text back into its tokens."""
+    return text_clean.split(" ") if text_clean else []
