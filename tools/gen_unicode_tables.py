@@ -19,6 +19,8 @@ TARGET = Path(__file__).resolve().parents[1] / "src" / "pulso" / "text" / "_unic
 
 # Kept out of FORMAT_CHARS: they are part of emoji sequences (joiner, tag characters of subdivision flags).
 EMOJI_FORMAT_CHARS = {0x200D} | set(range(0xE0020, 0xE0080))
+# Kept out of MARKS: variation selectors and the keycap mark only select how a symbol is drawn.
+PRESENTATION_MARKS = set(range(0xFE00, 0xFE10)) | set(range(0xE0100, 0xE01F0)) | {0x20E3}
 
 
 def code_point_ranges(predicate: Callable[[int], bool]) -> Iterator[tuple[int, int]]:
@@ -49,7 +51,9 @@ def regex_class_body(ranges: Iterator[tuple[int, int]]) -> str:
 
 
 def render() -> str:
-    marks = regex_class_body(code_point_ranges(lambda cp: unicodedata.category(chr(cp)).startswith("M")))
+    marks = regex_class_body(
+        code_point_ranges(lambda cp: unicodedata.category(chr(cp)).startswith("M") and cp not in PRESENTATION_MARKS)
+    )
     formats = regex_class_body(
         code_point_ranges(lambda cp: unicodedata.category(chr(cp)) == "Cf" and cp not in EMOJI_FORMAT_CHARS)
     )
@@ -58,7 +62,7 @@ def render() -> str:
         "\n"
         f'UNICODE_VERSION = "{unicodedata.unidata_version}"\n'
         "\n"
-        "# Combining marks (general category M): they belong to the word they follow.\n"
+        "# Combining marks (general category M) except variation selectors and the keycap mark.\n"
         f'MARKS = "{marks}"\n'
         "\n"
         "# Invisible format characters (category Cf) except the emoji joiner and tag characters.\n"

@@ -169,7 +169,9 @@ class _ChunkBuilder:
     def flush(self) -> pd.DataFrame | None:
         if not self._columns["raw"]:
             return None
-        frame = pd.DataFrame(self._columns, columns=list(RAW_COLUMNS))
+        # Object dtype: raw values may hold lone surrogates (a broken \\u escape in JSON), which Arrow-backed
+        # strings reject; the transform quarantines them as encoding errors.
+        frame = pd.DataFrame(self._columns, columns=list(RAW_COLUMNS), dtype=object)
         self._reset()
         return frame
 
@@ -180,8 +182,10 @@ class _ChunkBuilder:
 class _LineFeed:
     """Feeds lines to csv.reader and remembers the raw lines of the record being parsed."""
 
-    def __init__(self, lines: Iterator[str]) -> None:
+    def __init__(self, lines: Iterator[str], max_record_chars: int) -> None:
         self._lines = lines
+        self._max_record_chars = max_record_chars
+        self._pending_chars = 0
         self.line_number = 0
         self.record_first_line = 1
         self._pending: list[str] = []
@@ -194,6 +198,9 @@ class _LineFeed:
         line = next(self._lines)
         self.line_number += 1
         self._pending.append(line)
+        self._pending_chars += len(line)
+        if self._pending_chars > self._max_record_chars:
+            raise _RecordTooLargeError
         if "\x00" in line:  # Python < 3.11 csv refuses NUL; the raw row keeps it and is quarantined
             line = line.replace("\x00", "")
         if "\r" in line:
@@ -207,6 +214,7 @@ class _LineFeed:
     def take_raw(self) -> str:
         raw = _strip_line_end("".join(self._pending))
         self._pending = []
+        self._pending_chars = 0
         self.record_first_line = self.line_number + 1
         return raw
 
@@ -266,8 +274,8 @@ def _pick(fields: Sequence[str], positions: Sequence[int]) -> str | None:
 def _csv_records(text: io.TextIOWrapper, request: ReadRequest, builder: _ChunkBuilder) -> Iterator[pd.DataFrame]:
     profile, settings = request.profile, request.settings
     options = profile.csv
-    feed = _LineFeed(_lines(text, settings.max_record_bytes))
-    csv.field_size_limit(settings.max_record_bytes)
+    feed = _LineFeed(_lines(text, settings.max_record_bytes), settings.max_record_bytes)
+    csv.field_size_limit(settings.max_record_bytes + 1)  # the feed's own, clearer limit applies first
     reader = csv.reader(feed, delimiter=options.delimiter, quotechar=options.quotechar, strict=False)
     where = request.obj.uri
     header: list[str] | None = list(options.column_names) if not options.header else None
@@ -414,7 +422,8 @@ def _tweeteval_records(
         values[index["label"]] = label_value
         values[index["split"]] = split
         if label_lines is not None and label_line is None:
-            chunk = builder.add(raw, "bad_label", f"line {builder.rows_read + 1}: the labels file has no line for it")
+            detail = f"line {builder.rows_read + 1}: the labels file has no line for it"
+            chunk = builder.add(raw, "bad_label", detail, values)
         else:
             chunk = builder.add(raw, values=values)  # undecodable bytes are caught by the builder
         if chunk is not None:

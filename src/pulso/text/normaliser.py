@@ -92,7 +92,10 @@ def decode_text(text: str) -> str:
 _WORD_CHAR = rf"[\w{MARKS}]"
 _NOT_AFTER_WORD = rf"(?<!{_WORD_CHAR})"
 _NOT_BEFORE_WORD = rf"(?!{_WORD_CHAR})"
-_EYES = rf"(?:[:=;]|{_NOT_AFTER_WORD}8)"
+# Emoticons whose eyes or mouth are letters or digits (8D, 8P, xD) need capitals, so that a lowercased word
+# can never turn into an emoticon when normalised again.
+_EIGHT = rf"{_NOT_AFTER_WORD}8"
+_EYES = rf"(?:[:=;]|{_EIGHT})"
 _NOSE = r"['`\-^]?"
 
 _EMOJI_BASE = (
@@ -100,15 +103,19 @@ _EMOJI_BASE = (
     "\u23f8-\u23fa\u24c2\u25aa\u25ab\u25b6\u25c0\u25fb-\u25fe\u2600-\u27bf\u2934\u2935\u2b05-\u2b07"
     "\u2b1b\u2b1c\u2b50\u2b55\u3030\u303d\u3297\u3299\U0001f000-\U0001faff]"
 )
-_EMOJI_MODIFIER = "[\ufe0e\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]"
+_EMOJI_MODIFIER = "[\ufe00-\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]"
 _EMOJI = (
     f"[\U0001f1e6-\U0001f1ff]{{2}}"  # a flag: two regional indicators
     f"|{_EMOJI_BASE}{_EMOJI_MODIFIER}*(?:\u200d{_EMOJI_BASE}{_EMOJI_MODIFIER}*)*"
 )
-_EMOJI_PRESENTATION = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
-# Leftovers of broken emoji sequences; they carry no meaning alone.
-_DROPPED_CHARS = frozenset("\u200d\ufe0e\ufe0f\u20e3") | {chr(cp) for cp in range(0xE0020, 0xE0080)}
-
+_EMOJI_PRESENTATION = re.compile("[\ufe00-\ufe0f\u20e3\U0001f3fb-\U0001f3ff]")
+# Leftovers of broken emoji sequences and presentation selectors; they carry no meaning alone.
+_DROPPED_CHARS = frozenset(
+    "\u200d\u20e3"
+    + "".join(chr(cp) for cp in range(0xFE00, 0xFE10))
+    + "".join(chr(cp) for cp in range(0xE0020, 0xE0080))
+    + "".join(chr(cp) for cp in range(0xE0100, 0xE01F0))
+)
 _SPECIAL_NAMES = "|".join(token[1:-1] for token in SPECIAL_TOKENS)
 
 _TOKEN = re.compile(
@@ -118,20 +125,20 @@ _TOKEN = re.compile(
             r"(?P<url>(?i:(?:https?://|www\.)\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|ly|co|io|me|gl|be)/\S*))",
             r"(?P<user>(?<!\w)@\w+)",
             r"(?P<hashtag>(?<![\w&])#\w+)",
-            r"(?P<heart><3+)",
-            rf"(?P<smile>(?:{_EYES}{_NOSE}[)\]}}dD]+|{_NOT_AFTER_WORD}[(\[{{]+{_NOSE}[:=;]|\^_*\^){_NOT_BEFORE_WORD})",
-            rf"(?P<lolface>(?:{_EYES}{_NOSE}[pP]+|{_NOT_AFTER_WORD}[xX][dD]+){_NOT_BEFORE_WORD})",
+            rf"(?P<heart><3+{_NOT_BEFORE_WORD})",
+            rf"(?P<smile>(?:[:=;]{_NOSE}[)\]}}dD]+|{_EIGHT}{_NOSE}[)\]}}D]+|{_NOT_AFTER_WORD}[(\[{{]+{_NOSE}[:=;]|\^_*\^){_NOT_BEFORE_WORD})",
+            rf"(?P<lolface>(?:[:=;]{_NOSE}[pP]+|{_EIGHT}{_NOSE}P+|{_NOT_AFTER_WORD}[xX]D+){_NOT_BEFORE_WORD})",
             rf"(?P<sadface>(?:{_EYES}{_NOSE}[(\[{{]+|{_NOT_AFTER_WORD}[)\]}}]+{_NOSE}[:=;]){_NOT_BEFORE_WORD})",
-            rf"(?P<neutralface>{_EYES}{_NOSE}[|/\\lL*]{_NOT_BEFORE_WORD})",
+            rf"(?P<neutralface>(?:[:=;]{_NOSE}[|/\\lL*]|{_EIGHT}{_NOSE}[|/\\*]){_NOT_BEFORE_WORD})",
             r"(?P<repeat>[!?.\u2026]{2,}|\u2026)",
-            rf"(?P<number>(?<![\w.,:])[-+]?\d+(?:[.,:]\d+)*{_NOT_BEFORE_WORD})",
+            rf"(?P<number>(?:{_NOT_AFTER_WORD}[-+])?\d+(?:[.,:]\d+)*{_NOT_BEFORE_WORD})",
             rf"(?P<word>{_WORD_CHAR}+(?:['\u2019]{_WORD_CHAR}+)*)",
             rf"(?P<emoji>{_EMOJI})",
             r"(?P<other>(?P<mark>\S)(?P=mark)*)",
         ]
     )
 )
-_ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
+_ELONGATION = re.compile(r"([^\W\d_])\1{2,}", re.IGNORECASE)
 _HASHTAG_PART = re.compile(r"\d+|[A-Z]{2,}(?=[A-Z][^\W\d_A-Z])|[A-Z]{2,}(?![^\W\d_A-Z])|[^\W\d_][^\W\d_A-Z]*")
 _EMOTICONS = {"smile": SMILE, "lolface": LOLFACE, "sadface": SADFACE, "neutralface": NEUTRALFACE}
 
@@ -151,26 +158,33 @@ def _collapse_elongation(word: str) -> str:
 
 
 def _word_tokens(word: str, may_be_elongated: bool) -> list[str]:
-    tokens = [word.lower()]
-    if may_be_elongated and _ELONGATION.search(word):
-        tokens[0] = _collapse_elongation(tokens[0])
+    lowered = word.lower()
+    tokens = [lowered]
+    if may_be_elongated and _ELONGATION.search(lowered):
+        tokens[0] = _collapse_elongation(lowered)
         tokens.append(ELONG)
     if _is_all_caps(word):
         tokens.append(ALLCAPS)
     return tokens
 
 
-def _hashtag_tokens(tag: str) -> list[str]:
+def _hashtag_tokens(tag: str, may_be_elongated: bool) -> list[str]:
+    """`#CamelCase` -> <hashtag> camel case; an all-caps tag stays one word; parts follow the word rules."""
     body = tag[1:]
     if _is_all_caps(body):
-        return [HASHTAG, body.lower(), ALLCAPS]
-    parts = [NUMBER if part.isdigit() else part.lower() for part in _HASHTAG_PART.findall(body)]
-    return [HASHTAG, *parts]
+        return [HASHTAG, *_word_tokens(body, may_be_elongated)]
+    tokens = [HASHTAG]
+    for part in _HASHTAG_PART.findall(body):
+        if part.isdigit():
+            tokens.append(NUMBER)
+        else:
+            tokens.extend(_word_tokens(part, may_be_elongated))
+    return tokens
 
 
 def _is_lolface_word(chunk: str) -> bool:
     """`xD`, `XDDD`: the one emoticon made of letters only."""
-    return chunk[0] in "xX" and len(chunk) > 1 and not chunk[1:].strip("dD")
+    return chunk[0] in "xX" and len(chunk) > 1 and not chunk[1:].strip("D")
 
 
 def _append_chunk_tokens(chunk: str, may_be_elongated: bool, tokens: list[str]) -> None:
@@ -199,7 +213,7 @@ def _append_chunk_tokens(chunk: str, may_be_elongated: bool, tokens: list[str]) 
         elif kind == "number":
             add(NUMBER)
         elif kind == "hashtag":
-            tokens.extend(_hashtag_tokens(value))
+            tokens.extend(_hashtag_tokens(value, may_be_elongated))
         elif kind == "repeat":
             add("." if value[0] == "\u2026" else value[0])
             add(REPEAT)

@@ -1,0 +1,1 @@
+"""Pulso benchmark harness: `python -m bench all` or `python -m bench <name>`; results go to bench/results/."""
