@@ -34,7 +34,7 @@ def test_resource_names_are_rendered_from_patterns() -> None:
     assert config.resource_name("state_machine") == "pulso-dev-pipeline"
     with pytest.raises(ConfigError, match="needs a value for 'account_id'"):
         config.resource_name("buckets.models")
-    with pytest.raises(ConfigError, match="unknown resource 'buckets.nope'"):
+    with pytest.raises(ConfigError, match=r"unknown resource 'buckets\.nope'"):
         config.resource_name("buckets.nope")
 
 

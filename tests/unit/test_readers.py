@@ -131,10 +131,9 @@ def test_corrupt_gzip_keeps_the_rows_read_before_the_damage(tmp_path: Path) -> N
     request = ReadRequest(
         store.list_objects(str(path))[0], CONFIG.profile("tweets"), replace(CONFIG.etl, chunk_rows=1000)
     )
-    seen = []
+    seen: list[pd.DataFrame] = []
     with pytest.raises(InputError) as error:
-        for chunk in read_chunks(store, request):
-            seen.append(chunk)
+        seen.extend(read_chunks(store, request))
     assert error.value.reason == "unreadable_object"
     assert "cannot be read past record" in str(error.value)
     read_rows = sum(len(chunk) for chunk in seen)
@@ -159,7 +158,7 @@ def test_chunks_are_bounded(tmp_path: Path) -> None:
 
 def test_unbalanced_quote_beyond_the_record_limit_is_an_object_error(tmp_path: Path) -> None:
     content = 'id,text\n1,fine\n2,"never closed\n' + "more text\n" * 500
-    with pytest.raises(InputError, match="record starting at line 3 is larger than etl.max_record_bytes"):
+    with pytest.raises(InputError, match=r"record starting at line 3 is larger than etl\.max_record_bytes"):
         read(write(tmp_path, "a.csv", content), max_record_bytes=1000)
 
 

@@ -43,7 +43,7 @@ def raw_frame(*rows: dict[str, Any]) -> pd.DataFrame:
 
 def reasons(frame: pd.DataFrame, ctx: ChunkContext | None = None) -> list[str | None]:
     result = transform_chunk(frame, ctx or context())
-    by_row = dict(zip(result.quarantine["row_number"], result.quarantine["reason"]))
+    by_row = dict(zip(result.quarantine["row_number"], result.quarantine["reason"], strict=True))
     return [by_row.get(number) for number in frame["source_row"]]
 
 
@@ -56,7 +56,7 @@ def test_a_good_row_is_curated_with_every_canonical_column() -> None:
             "text": "LOVE it!!! :)",
             "label": "positive",
             "split": None,
-        }  # fmt: skip
+        }
     )
     result = transform_chunk(frame, context())
     assert result.quarantine.empty
