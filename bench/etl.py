@@ -23,6 +23,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from bench.harness import BenchmarkSkippedError, Result, benchmark
+from pulso.text.normaliser import normalise
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WORK_DIR = REPO_ROOT / "bench" / ".work"
@@ -50,6 +51,7 @@ print(json.dumps({
     "rows_read": manifest["totals"]["read"],
     "curated": manifest["totals"]["curated"],
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
 }))
 """
 
@@ -64,11 +66,12 @@ class Corpus:
 
 @dataclass(frozen=True)
 class EtlRun:
-    """What one ETL subprocess reported."""
+    """What one ETL subprocess reported (worker RSS: the largest child process, 0 when the job has none)."""
 
     rows: int
     seconds: float
     peak_rss_mb: float
+    peak_worker_rss_mb: float
 
     @property
     def rows_per_s(self) -> float:
@@ -204,7 +207,12 @@ def run_etl(csv_path: Path, size: str, expected_rows: int) -> EtlRun:
             f"ETL {size}: expected {expected_rows:,} rows read and all curated, "
             f"got {rows_read:,} read and {curated:,} curated (see {output_root})"
         )
-    run = EtlRun(rows=rows_read, seconds=float(report["seconds"]), peak_rss_mb=float(report["peak_rss_mb"]))
+    run = EtlRun(
+        rows=rows_read,
+        seconds=float(report["seconds"]),
+        peak_rss_mb=float(report["peak_rss_mb"]),
+        peak_worker_rss_mb=float(report.get("peak_worker_rss_mb", 0.0)),
+    )
     progress(
         f"ETL {size.upper()}: {run.seconds:.1f} s, {run.rows_per_s:,.0f} rows/s, peak RSS {run.peak_rss_mb:,.0f} MB"
     )
@@ -230,8 +238,6 @@ def io_floor(csv_path: Path) -> tuple[int, float]:
 
 def normaliser_texts_per_s(texts: list[str]) -> float:
     """Best of `NORMALISER_PASSES` single-core passes of `normalise` over `texts`, in texts per second."""
-    from pulso.text.normaliser import normalise
-
     best = float("inf")
     for number in range(1, NORMALISER_PASSES + 1):
         started = time.perf_counter()
@@ -266,6 +272,8 @@ def etl_benchmark() -> Result:
         "etl_to_io_floor_ratio": round(one.rows_per_s / io_floor_rows_per_s, 4),
         "etl_peak_rss_mb_1m": round(one.peak_rss_mb, 1),
         "etl_peak_rss_mb_2m": round(two.peak_rss_mb, 1),
+        "etl_peak_worker_rss_mb_1m": round(one.peak_worker_rss_mb, 1),
+        "etl_peak_worker_rss_mb_2m": round(two.peak_worker_rss_mb, 1),
         "etl_rss_growth_pct": round(100 * (two.peak_rss_mb - one.peak_rss_mb) / one.peak_rss_mb, 2),
         "normaliser_texts_per_s": round(texts_per_s, 1),
     }

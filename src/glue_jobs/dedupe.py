@@ -31,7 +31,9 @@ class _SortedKeys:
         return self._keys[positions] == keys
 
     def add(self, keys: np.ndarray) -> None:
-        self._keys = np.union1d(self._keys, keys)
+        """Insert new (not yet present, distinct) keys: one sort of the batch and a linear merge."""
+        keys = np.sort(keys)
+        self._keys = np.insert(self._keys, np.searchsorted(self._keys, keys), keys)
 
 
 class DuplicateFilter:
@@ -48,7 +50,18 @@ class DuplicateFilter:
         id_keys = hash_keys(curated["message_id"])
         text_keys = hash_keys(curated["text"])
         seen = self._ids.contains(id_keys) | self._texts.contains(text_keys)
-        keep = np.zeros(len(curated), dtype=bool)
+        if _all_distinct(id_keys) and _all_distinct(text_keys):
+            keep = ~seen  # the common case: no duplicate within the batch
+        else:
+            keep = self._sequential_keep(id_keys, text_keys, seen)
+        self._ids.add(id_keys[keep])
+        self._texts.add(text_keys[keep])
+        return keep
+
+    @staticmethod
+    def _sequential_keep(id_keys: np.ndarray, text_keys: np.ndarray, seen: np.ndarray) -> np.ndarray:
+        """Row by row: a row is kept when neither its id nor its text was kept before it."""
+        keep = np.zeros(len(id_keys), dtype=bool)
         batch_ids: set[int] = set()
         batch_texts: set[int] = set()
         for index, (id_key, text_key, already) in enumerate(zip(id_keys.tolist(), text_keys.tolist(), seen)):
@@ -57,6 +70,8 @@ class DuplicateFilter:
             batch_ids.add(id_key)
             batch_texts.add(text_key)
             keep[index] = True
-        self._ids.add(id_keys[keep])
-        self._texts.add(text_keys[keep])
         return keep
+
+
+def _all_distinct(keys: np.ndarray) -> bool:
+    return len(np.unique(keys)) == len(keys)

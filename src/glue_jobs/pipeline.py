@@ -15,7 +15,6 @@ import logging
 import platform
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +22,10 @@ import pandas as pd
 
 from glue_jobs.accounting import ObjectAccount, totals
 from glue_jobs.dedupe import DuplicateFilter
+from glue_jobs.parallel import ChunkTransformer
 from glue_jobs.readers import ReadRequest, read_chunks, tweeteval_split
 from glue_jobs.storage import ObjectStore
-from glue_jobs.transform import QUARANTINE_COLUMNS, ChunkContext, transform_chunk
+from glue_jobs.transform import QUARANTINE_COLUMNS, ChunkContext
 from glue_jobs.writers import BufferedTableWriter, JsonLinesShards, RunLayout, TablePartWriter
 from pulso.config import PulsoConfig, SourceProfile
 from pulso.errors import InputError
@@ -146,6 +146,7 @@ def _process_object(
     job: EtlJob,
     writers: _RunWriters,
     dedupe: DuplicateFilter,
+    transformer: ChunkTransformer,
 ) -> ObjectAccount:
     account = ObjectAccount(request.obj.uri, bytes=request.obj.size)
     account.companion = request.companion.uri if request.companion else None
@@ -161,11 +162,12 @@ def _process_object(
     progress = _Progress(request.obj.name, request.obj.size)
     started = time.perf_counter()
     try:
-        for chunk_index, raw_chunk in enumerate(read_chunks(store, request, progress.update)):
-            result = transform_chunk(raw_chunk, context)
+        chunks = read_chunks(store, request, progress.update)
+        parallel = request.obj.size >= job.config.etl.parallel_min_bytes
+        for chunk_index, (rows_read, result) in enumerate(transformer.transform(chunks, context, parallel)):
             keep = dedupe.keep_mask(result.curated)
             curated = result.curated[keep]
-            account.add_chunk(len(raw_chunk), curated, result.quarantine, int((~keep).sum()))
+            account.add_chunk(rows_read, curated, result.quarantine, int((~keep).sum()))
             writers.messages.write(curated, f"part-{index:04d}-{chunk_index:05d}")
             writers.quarantine.add(result.quarantine)
             to_predict = curated if job.mode == "predict" else curated[~curated["split"].isin(_TRAINING_SPLITS)]
@@ -229,8 +231,7 @@ def _manifest(job: EtlJob, layout: RunLayout, plan: InputPlan, accounts: list[Ob
     }
 
 
-def run_etl(job: EtlJob, input_store: ObjectStore, output_store: ObjectStore,
-            on_object: Callable[[ObjectAccount], None] | None = None) -> dict[str, Any]:  # fmt: skip
+def run_etl(job: EtlJob, input_store: ObjectStore, output_store: ObjectStore) -> dict[str, Any]:
     """Run the whole ETL and return the manifest (also written to the output). Raises on lost rows."""
     started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     plan = plan_inputs(input_store, job)
@@ -242,22 +243,15 @@ def run_etl(job: EtlJob, input_store: ObjectStore, output_store: ObjectStore,
     writers = _RunWriters(output_store, layout, job)
     dedupe = DuplicateFilter()
     accounts = []
-    log.info(
-        "run %s: %d object(s), profile %s, mode %s",
-        job.run_id,
-        len(plan.requests),
-        job.profile.name,
-        job.mode,
-    )
-    for index, request in enumerate(plan.requests):
-        account = _process_object(request, index, input_store, job, writers, dedupe)
-        accounts.append(account)
-        if on_object is not None:
-            on_object(account)
-        log.info(
-            "%s: read %d = curated %d + quarantined %d + duplicates %d",
-            request.obj.uri, account.read, account.curated, account.quarantined, account.duplicates,
-        )  # fmt: skip
+    log.info("run %s: %d object(s), profile %s, mode %s", job.run_id, len(plan.requests), job.profile.name, job.mode)
+    with ChunkTransformer(job.config.etl.workers) as transformer:
+        for index, request in enumerate(plan.requests):
+            account = _process_object(request, index, input_store, job, writers, dedupe, transformer)
+            accounts.append(account)
+            log.info(
+                "%s: read %d = curated %d + quarantined %d + duplicates %d",
+                request.obj.uri, account.read, account.curated, account.quarantined, account.duplicates,
+            )  # fmt: skip
     writers.close()
     manifest = _manifest(job, layout, plan, accounts, writers, started_at)
     output_store.put_bytes(

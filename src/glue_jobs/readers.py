@@ -18,17 +18,18 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import re
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pandas as pd
 
 from glue_jobs.storage import ObjectStore, StoredObject
-from pulso.config import CANONICAL_FIELDS, EtlSettings, SourceProfile
+from pulso.config import CANONICAL_FIELDS, CsvOptions, EtlSettings, SourceProfile
 from pulso.errors import InputError
 
 KEEP_FIELD = "keep"
@@ -37,6 +38,7 @@ RAW_COLUMNS = ("source_row", "raw", "read_error", "read_detail", *EXTRACTED_FIEL
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _INVALID_BYTES = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of undecodable bytes
+_SUSPECT_CHARS = re.compile("[\udc80-\udcff\x00]")
 _CR_SENTINEL = "\U0010fffd"  # stands in for a bare CR while the csv module parses a line
 _TWEETEVAL_TEXT = re.compile(r"^(?P<split>.+)_text\.txt(?:\.gz)?$")
 _CORRUPT_STREAM_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
@@ -135,88 +137,64 @@ def _read_error(raw: str) -> tuple[str | None, str | None, str]:
 
 
 class _ChunkBuilder:
-    """Accumulates records column by column and emits DataFrames of at most `chunk_rows` rows."""
+    """Accumulates records and emits DataFrames of at most `chunk_rows` rows.
 
-    def __init__(self, chunk_rows: int) -> None:
+    A record is (raw, error, detail, values); `to_columns` turns the chunk's values into the canonical
+    columns at flush time, with one comprehension per column rather than work per row.
+    """
+
+    def __init__(self, chunk_rows: int, to_columns: Callable[[list[Any]], dict[str, list[Any]]]) -> None:
         self.chunk_rows = chunk_rows
+        self.to_columns = to_columns
         self.rows_read = 0
         self._reset()
 
     def _reset(self) -> None:
-        self._columns: dict[str, list[object]] = {name: [] for name in RAW_COLUMNS}
+        self._raws: list[str] = []
+        self._errors: list[str | None] = []
+        self._details: list[str | None] = []
+        self._values: list[Any] = []
 
     def add(
-        self,
-        raw: str,
-        error: str | None = None,
-        detail: str | None = None,
-        values: Sequence[object] | None = None,
+        self, raw: str, error: str | None = None, detail: str | None = None, values: Any = None
     ) -> pd.DataFrame | None:
         self.rows_read += 1
-        if error is None:
+        if error is None and _SUSPECT_CHARS.search(raw):
             error, detail, raw = _read_error(raw)
             if error is not None:
                 values = None
-        columns = self._columns
-        columns["source_row"].append(self.rows_read)
-        columns["raw"].append(raw)
-        columns["read_error"].append(error)
-        columns["read_detail"].append(detail)
-        for name, value in zip(EXTRACTED_FIELDS, values or (None,) * len(EXTRACTED_FIELDS)):
-            columns[name].append(value)
-        return self.flush() if len(columns["raw"]) >= self.chunk_rows else None
+        self._raws.append(raw)
+        self._errors.append(error)
+        self._details.append(detail)
+        self._values.append(values)
+        return self.flush() if len(self._raws) >= self.chunk_rows else None
 
     def flush(self) -> pd.DataFrame | None:
-        if not self._columns["raw"]:
+        if not self._raws:
             return None
+        first_row = self.rows_read - len(self._raws) + 1
+        columns: dict[str, list[Any]] = {
+            "source_row": list(range(first_row, self.rows_read + 1)),
+            "raw": self._raws,
+            "read_error": self._errors,
+            "read_detail": self._details,
+        }
+        columns.update(self.to_columns(self._values))
         # Object dtype: raw values may hold lone surrogates (a broken \\u escape in JSON), which Arrow-backed
         # strings reject; the transform quarantines them as encoding errors.
-        frame = pd.DataFrame(self._columns, columns=list(RAW_COLUMNS), dtype=object)
+        frame = pd.DataFrame(columns, columns=list(RAW_COLUMNS), dtype=object)
         self._reset()
         return frame
 
 
+def _extracted_columns(rows: list[Sequence[Any] | None]) -> dict[str, list[Any]]:
+    """Columns from per-row tuples aligned with EXTRACTED_FIELDS (None for rows that could not be parsed)."""
+    blank = (None,) * len(EXTRACTED_FIELDS)
+    filled = [row if row is not None else blank for row in rows]
+    return {name: list(column) for name, column in zip(EXTRACTED_FIELDS, zip(*filled))}
+
+
 # --- CSV ------------------------------------------------------------------------------------------------
-
-
-class _LineFeed:
-    """Feeds lines to csv.reader and remembers the raw lines of the record being parsed."""
-
-    def __init__(self, lines: Iterator[str], max_record_chars: int) -> None:
-        self._lines = lines
-        self._max_record_chars = max_record_chars
-        self._pending_chars = 0
-        self.line_number = 0
-        self.record_first_line = 1
-        self._pending: list[str] = []
-        self.has_bare_cr = False
-
-    def __iter__(self) -> _LineFeed:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self.line_number += 1
-        self._pending.append(line)
-        self._pending_chars += len(line)
-        if self._pending_chars > self._max_record_chars:
-            raise _RecordTooLargeError
-        if "\x00" in line:  # Python < 3.11 csv refuses NUL; the raw row keeps it and is quarantined
-            line = line.replace("\x00", "")
-        if "\r" in line:
-            ending = "\r\n" if line.endswith("\r\n") else "\n" if line.endswith("\n") else ""
-            body = line[: len(line) - len(ending)]
-            if "\r" in body:
-                self.has_bare_cr = True
-                line = body.replace("\r", _CR_SENTINEL) + ending
-        return line
-
-    def take_raw(self) -> str:
-        raw = _strip_line_end("".join(self._pending))
-        self._pending = []
-        self._pending_chars = 0
-        self.record_first_line = self.line_number + 1
-        return raw
 
 
 def _column_positions(header: Sequence[str], profile: SourceProfile, where: str) -> dict[str, list[int]]:
@@ -262,61 +240,96 @@ def _delimiter_hint(header: Sequence[str], delimiter: str) -> str:
     return ""
 
 
-def _pick(fields: Sequence[str], positions: Sequence[int]) -> str | None:
-    if not positions:
+def _csv_columns(positions: dict[str, list[int]]) -> Callable[[list[Any]], dict[str, list[Any]]]:
+    """Column extraction for CSV records (lists of fields); several text columns are joined by newlines."""
+
+    def joined(fields: Sequence[str], where: Sequence[int]) -> str:
+        return "\n".join(part for part in (fields[position].strip() for position in where) if part)
+
+    def to_columns(rows: list[Any]) -> dict[str, list[Any]]:
+        columns: dict[str, list[Any]] = {}
+        for name in EXTRACTED_FIELDS:
+            where = positions.get(name) or []
+            if not where:
+                columns[name] = [None] * len(rows)
+            elif len(where) == 1:
+                position = where[0]
+                columns[name] = [None if fields is None else fields[position] for fields in rows]
+            else:
+                columns[name] = [None if fields is None else joined(fields, where) for fields in rows]
+        return columns
+
+    return to_columns
+
+
+def _reparse(raw_lines: str, options: CsvOptions) -> list[str] | None:
+    """Parse one record the csv module rejected because of a bare CR in an unquoted text, or of NUL
+    characters (Python < 3.11): parse a stand-in copy, then put the CRs back. None if still unparseable."""
+    text = raw_lines.replace("\x00", "")
+    ending = "\r\n" if text.endswith("\r\n") else "\n" if text.endswith("\n") else ""
+    body = text[: len(text) - len(ending)].replace("\r\n", "\n").replace("\r", _CR_SENTINEL)
+    lines = [line + "\n" for line in body.split("\n")]
+    try:
+        records = [record for record in csv.reader(lines, delimiter=options.delimiter, quotechar=options.quotechar)]
+    except csv.Error:
         return None
-    if len(positions) == 1:
-        return fields[positions[0]]
-    parts = [fields[position].strip() for position in positions]
-    return "\n".join(part for part in parts if part)
+    if len(records) != 1:
+        return None
+    return [field.replace(_CR_SENTINEL, "\r") for field in records[0]]
 
 
 def _csv_records(text: io.TextIOWrapper, request: ReadRequest, builder: _ChunkBuilder) -> Iterator[pd.DataFrame]:
+    """CSV records. The csv module iterates the lines at C speed; `itertools.tee` hands the same lines to the
+    raw-row capture, and `reader.line_num` tells how many lines each record took."""
     profile, settings = request.profile, request.settings
     options = profile.csv
-    feed = _LineFeed(_lines(text, settings.max_record_bytes), settings.max_record_bytes)
-    csv.field_size_limit(settings.max_record_bytes + 1)  # the feed's own, clearer limit applies first
-    reader = csv.reader(feed, delimiter=options.delimiter, quotechar=options.quotechar, strict=False)
     where = request.obj.uri
-    header: list[str] | None = list(options.column_names) if not options.header else None
-    positions = _column_positions(header, profile, where) if header is not None else {}
-
+    to_parse, to_keep = itertools.tee(_lines(text, settings.max_record_bytes))
+    csv.field_size_limit(settings.max_record_bytes)
+    reader = csv.reader(to_parse, delimiter=options.delimiter, quotechar=options.quotechar, strict=False)
+    header: list[str] | None = None
+    if not options.header:
+        header = list(options.column_names or ())
+        builder.to_columns = _csv_columns(_column_positions(header, profile, where))
+    consumed = 0
     while True:
+        failure = None
         try:
-            fields = next(reader)
+            fields: list[str] | None = next(reader)
         except StopIteration:
             return
         except _RecordTooLargeError:
             raise InputError(
-                f"{where}: the record starting at line {feed.record_first_line} is larger than "
-                f"etl.max_record_bytes ({settings.max_record_bytes} characters); an unbalanced quote?"
+                f"{where}: line {consumed + 1} or a record starting there is longer than etl.max_record_bytes "
+                f"({settings.max_record_bytes} characters); an unbalanced quote?"
             ) from None
         except csv.Error as error:
             if "field larger than field limit" in str(error):
-                raise InputError(f"{where}: line {feed.record_first_line}: {error}") from None
-            first_line = feed.record_first_line
-            chunk = builder.add(feed.take_raw(), "unparseable_row", f"line {first_line}: {error}")
-            if chunk is not None:
-                yield chunk
-            continue
-        first_line = feed.record_first_line
-        has_bare_cr = feed.has_bare_cr
-        feed.has_bare_cr = False
-        raw = feed.take_raw()
+                raise InputError(
+                    f"{where}: the record starting at line {consumed + 1} is larger than etl.max_record_bytes "
+                    f"({settings.max_record_bytes} characters); an unbalanced quote?"
+                ) from None
+            fields, failure = None, error
+        first_line = consumed + 1
+        raw_lines = "".join(itertools.islice(to_keep, reader.line_num - consumed))
+        consumed = reader.line_num
+        if failure is not None:
+            fields = _reparse(raw_lines, options)
+        raw = _strip_line_end(raw_lines)
         if not raw.strip():
             continue  # blank lines are not records
-        if has_bare_cr:
-            fields = [field.replace(_CR_SENTINEL, "\r") for field in fields]
         if header is None:
-            header = fields
-            positions = _column_positions(header, profile, where)
+            header = fields or []
+            builder.to_columns = _csv_columns(_column_positions(header, profile, where))
             continue
-        if len(fields) != len(header):
-            detail = f"line {first_line}: expected {len(header)} fields, found {len(fields)}"
-            chunk = builder.add(raw, "unparseable_row", detail)
+        if fields is None:
+            chunk = builder.add(raw, "unparseable_row", f"line {first_line}: {failure}")
+        elif len(fields) != len(header):
+            chunk = builder.add(
+                raw, "unparseable_row", f"line {first_line}: expected {len(header)} fields, found {len(fields)}"
+            )
         else:
-            values = [_pick(fields, positions.get(name, ())) for name in EXTRACTED_FIELDS]
-            chunk = builder.add(raw, values=values)
+            chunk = builder.add(raw, values=fields)
         if chunk is not None:
             yield chunk
 
@@ -453,7 +466,7 @@ def read_chunks(
     An object that cannot be read to its end raises `InputError` after the chunks read so far were yielded,
     so the rows before the problem are still accounted for.
     """
-    builder = _ChunkBuilder(request.settings.chunk_rows)
+    builder = _ChunkBuilder(request.settings.chunk_rows, _extracted_columns)
     counter = _CountingReader(store.open_read(request.obj.uri))
     companion_text = None
     try:

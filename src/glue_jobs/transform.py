@@ -51,6 +51,10 @@ class ChunkResult:
     quarantine: pd.DataFrame
 
 
+def _has_surrogates(value: str | None) -> bool:
+    return value is not None and not value.isascii() and _SURROGATES.search(value) is not None
+
+
 def _values(series: pd.Series) -> list[Any]:
     """Column values as a list, with every kind of missing value (None, NaN, NA) as None."""
     values = series.astype(object)
@@ -101,7 +105,7 @@ class _RowChecker:
             return "missing_text", "the text is missing or blank"
         if "\x00" in text:
             return "encoding_error", "NUL characters in the text"
-        if any(value and _SURROGATES.search(value) for value in (text, self.given_ids[i], self.author_ids[i])):
+        if _has_surrogates(text) or _has_surrogates(self.given_ids[i]) or _has_surrogates(self.author_ids[i]):
             return "encoding_error", "unpaired UTF-16 surrogates (a broken \\u escape?)"
         if len(text) > settings.max_text_chars:
             return (
@@ -147,7 +151,7 @@ class _RowChecker:
         if not clean:
             return "empty_after_cleaning", "nothing is left after normalisation"
         self.clean[i] = clean
-        self.langs[i] = detect_language(clean.split(" "))
+        self.langs[i] = detect_language(clean)
         if self.labels[i] is None:
             self.splits[i] = UNLABELLED
         elif self.splits[i] is None:

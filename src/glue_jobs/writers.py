@@ -7,8 +7,8 @@ exactly the configured columns and types; partition columns live in the folder n
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # the C-accelerated JSON string encoder, non-ASCII kept as is
 
 import pandas as pd
 import pyarrow as pa
@@ -133,7 +133,7 @@ class JsonLinesShards:
 
     def add(self, message_ids: list[str], texts: list[str]) -> None:
         for message_id, text in zip(message_ids, texts):
-            self._lines.append(json.dumps({"message_id": message_id, "text": text}, ensure_ascii=False))
+            self._lines.append(f'{{"message_id": {encode_basestring(message_id)}, "text": {encode_basestring(text)}}}')
             if len(self._lines) >= self.shard_records:
                 self.flush()
 

@@ -63,9 +63,10 @@ def test_split_assignment_is_stable_and_proportional() -> None:
 
 
 def test_language_guess() -> None:
-    assert detect_language(normalise("my order is late and the app does not work").split()) == "en"
-    assert detect_language(normalise("el pedido no llega y nadie me ayuda, qué mal servicio").split()) == "es"
-    assert detect_language(normalise("ok 👍").split()) is None
+    assert detect_language(normalise("my order is late and the app does not work")) == "en"
+    assert detect_language(normalise("el pedido no llega y nadie me ayuda, qué mal servicio")) == "es"
+    assert detect_language(normalise("¿dónde?")) == "es"
+    assert detect_language(normalise("ok 👍")) is None
 
 
 SPEC = {

@@ -7,6 +7,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pulso.text import SPECIAL_TOKENS, decode_text, normalise, normalise_many, tokens_of
+from pulso.text.normaliser import _chunk_tokens, _grammar_tokens
 
 
 @pytest.mark.parametrize(
@@ -133,3 +134,18 @@ def test_contract_never_raises_idempotent_and_well_formed(text: str) -> None:
 def test_deterministic_and_batch_equals_single(texts: list[str]) -> None:
     assert normalise_many(texts) == [normalise(text) for text in texts]
     assert normalise_many(texts) == normalise_many(texts)
+
+
+_CHUNK_ALPHABET = st.sampled_from(
+    list("aAbxXdDpP8019é_") + ["İ", "ǅ", "٣", "²", ",", ".", "!", "?", ";", ":", "'", ")", "(", "/"]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_CHUNK_ALPHABET, min_size=1, max_size=7).map("".join))
+@example("xD.")
+@example("8D,")
+@example("www.")
+@example("3.")
+def test_fast_paths_give_what_the_full_grammar_gives(chunk: str) -> None:
+    assert _chunk_tokens(chunk) == tuple(_grammar_tokens(chunk))

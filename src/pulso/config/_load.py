@@ -315,8 +315,12 @@ def _etl(node: _Node) -> EtlSettings:
         "chunk_rows", "max_text_chars", "max_record_bytes", "max_id_chars", "transform_shard_records",
         "quarantine_flush_rows", "min_labelled_rows_for_training",
     )  # fmt: skip
-    node.only(*names, "timestamp_min")
+    node.only(*names, "timestamp_min", "workers", "parallel_min_bytes")
     values = {name: node.positive_int(name) for name in names}
+    for name in ("workers", "parallel_min_bytes"):
+        values[name] = node.get(name, int)
+        if values[name] < 0:
+            raise node.fail(name, f"must be 0 or more (got {values[name]})")
     raw_min = node.text("timestamp_min")
     try:
         timestamp_min = dt.datetime.strptime(raw_min, "%Y-%m-%d")

@@ -123,6 +123,8 @@ class SourceProfile:
 @dataclass(frozen=True)
 class EtlSettings:
     chunk_rows: int
+    workers: int  # processes for the per-chunk transform; 0 = one per available core
+    parallel_min_bytes: int  # objects smaller than this are transformed inline
     max_text_chars: int
     max_record_bytes: int
     max_id_chars: int

@@ -1,13 +1,11 @@
-"""A small, fast language guess (English / Spanish) from normalised tokens.
+"""A small, fast language guess (English / Spanish) from normalised text.
 
 Support channels at Pulso's customers write in English and Spanish; anything else is reported as unknown
 (None). The guess counts frequent function words that belong to one language only, plus Spanish-only
-characters, so it costs a set lookup per token.
+characters, with set operations over the distinct tokens.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 _ENGLISH = frozenset(
     [
@@ -120,17 +118,16 @@ _SPANISH = frozenset(
         "nada",
     ]
 )
-_SPANISH_CHARS = frozenset("ñ¿¡áéíóú")
+_SPANISH_CHARS = "ñ¿¡áéíóú"
 
 
-def detect_language(tokens: Sequence[str]) -> str | None:
-    """'en', 'es', or None when the tokens give no clear signal."""
-    english = spanish = 0
-    for token in tokens:
-        if token in _ENGLISH:
-            english += 1
-        elif token in _SPANISH or not _SPANISH_CHARS.isdisjoint(token):
-            spanish += 1
+def detect_language(text_clean: str) -> str | None:
+    """'en', 'es', or None when the normalised text gives no clear signal."""
+    words = set(text_clean.split())
+    english = len(words & _ENGLISH)
+    spanish = len(words & _SPANISH)
+    if not spanish and any(char in text_clean for char in _SPANISH_CHARS):
+        spanish = 1
     if english == spanish:
         return None
     return "en" if english > spanish else "es"

@@ -140,6 +140,7 @@ _TOKEN = re.compile(
 )
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}", re.IGNORECASE)
 _HASHTAG_PART = re.compile(r"\d+|[A-Z]{2,}(?=[A-Z][^\W\d_A-Z])|[A-Z]{2,}(?![^\W\d_A-Z])|[^\W\d_][^\W\d_A-Z]*")
+_TRAILING_MARKS = frozenset(",.!?;:")
 _EMOTICONS = {"smile": SMILE, "lolface": LOLFACE, "sadface": SADFACE, "neutralface": NEUTRALFACE}
 
 
@@ -157,28 +158,29 @@ def _collapse_elongation(word: str) -> str:
     return _ELONGATION.sub(shorten, word)
 
 
-def _word_tokens(word: str, may_be_elongated: bool) -> list[str]:
+def _word_tokens(word: str) -> list[str]:
+    """A word lowercased, with <elong> when a letter repeats 3+ times and <allcaps> when it was all caps."""
     lowered = word.lower()
     tokens = [lowered]
-    if may_be_elongated and _ELONGATION.search(lowered):
+    if _ELONGATION.search(lowered):
         tokens[0] = _collapse_elongation(lowered)
         tokens.append(ELONG)
-    if _is_all_caps(word):
+    if word.isupper() and _is_all_caps(word):
         tokens.append(ALLCAPS)
     return tokens
 
 
-def _hashtag_tokens(tag: str, may_be_elongated: bool) -> list[str]:
+def _hashtag_tokens(tag: str) -> list[str]:
     """`#CamelCase` -> <hashtag> camel case; an all-caps tag stays one word; parts follow the word rules."""
     body = tag[1:]
     if _is_all_caps(body):
-        return [HASHTAG, *_word_tokens(body, may_be_elongated)]
+        return [HASHTAG, *_word_tokens(body)]
     tokens = [HASHTAG]
     for part in _HASHTAG_PART.findall(body):
         if part.isdigit():
             tokens.append(NUMBER)
         else:
-            tokens.extend(_word_tokens(part, may_be_elongated))
+            tokens.extend(_word_tokens(part))
     return tokens
 
 
@@ -187,19 +189,15 @@ def _is_lolface_word(chunk: str) -> bool:
     return chunk[0] in "xX" and len(chunk) > 1 and not chunk[1:].strip("D")
 
 
-def _append_chunk_tokens(chunk: str, may_be_elongated: bool, tokens: list[str]) -> None:
+def _grammar_tokens(chunk: str) -> list[str]:
     """Tokenise one whitespace-free chunk with the full token grammar."""
+    tokens: list[str] = []
     add = tokens.append
     for match in _TOKEN.finditer(chunk):
         kind = match.lastgroup
         value = match.group()
         if kind == "word":
-            if "\u2019" in value:
-                value = value.replace("\u2019", "'")
-            if may_be_elongated or value.isupper():
-                tokens.extend(_word_tokens(value, may_be_elongated))
-            else:
-                add(value.lower())
+            tokens.extend(_word_tokens(value.replace("\u2019", "'")))
         elif kind == "other":
             char = value[0]
             if char not in _DROPPED_CHARS:
@@ -213,7 +211,7 @@ def _append_chunk_tokens(chunk: str, may_be_elongated: bool, tokens: list[str]) 
         elif kind == "number":
             add(NUMBER)
         elif kind == "hashtag":
-            tokens.extend(_hashtag_tokens(value, may_be_elongated))
+            tokens.extend(_hashtag_tokens(value))
         elif kind == "repeat":
             add("." if value[0] == "\u2026" else value[0])
             add(REPEAT)
@@ -225,24 +223,70 @@ def _append_chunk_tokens(chunk: str, may_be_elongated: bool, tokens: list[str]) 
             add(HEART)
         else:
             add(_EMOTICONS[kind])
+    return tokens
+
+
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    """The tokens of one whitespace-free chunk. A pure function of the chunk: safe to memoise.
+
+    Letters-and-digits chunks (most of them) take shortcuts that give what the grammar gives
+    (a property test holds the two together).
+    """
+    if chunk.isalnum():
+        if chunk.isalpha():
+            if not _is_lolface_word(chunk):
+                return tuple(_word_tokens(chunk))
+        elif chunk.isdecimal():
+            return (NUMBER,)
+        elif chunk[0] != "8":  # 8D and 8P are emoticons
+            return tuple(_word_tokens(chunk))
+    elif len(chunk) > 1 and chunk[-1] in _TRAILING_MARKS and chunk[:-1].isalnum():
+        return (*_chunk_tokens(chunk[:-1]), chunk[-1])  # "word," "today." "thanks!"
+    return tuple(_grammar_tokens(chunk))
+
+
+class _ChunkCache:
+    """Memoised chunk tokens in bounded memory: two generations, the older one dropped when the newer fills
+    up, so frequent chunks ("@user", "the", "Thursday,") survive a stream of one-off ones (links, numbers)."""
+
+    def __init__(self, generation_size: int) -> None:
+        self.generation_size = generation_size
+        self.young: dict[str, tuple[str, ...]] = {}
+        self.old: dict[str, tuple[str, ...]] = {}
+
+    def tokens(self, chunk: str) -> tuple[str, ...]:
+        found = self.young.get(chunk)
+        if found is not None:
+            return found
+        found = self.old.get(chunk)
+        if found is None:
+            found = _chunk_tokens(chunk)
+        if len(self.young) >= self.generation_size:
+            self.old = self.young
+            self.young = {}
+        self.young[chunk] = found
+        return found
+
+    def clear(self) -> None:
+        self.young = {}
+        self.old = {}
+
+
+_CACHE = _ChunkCache(generation_size=100_000)
 
 
 def normalise(text: str) -> str:
     """Normalise one message into space-separated GloVe-Twitter tokens (see the module docstring)."""
     if not text:
         return ""
-    text = decode_text(text)
-    may_be_elongated = _ELONGATION.search(text) is not None
     tokens: list[str] = []
-    for chunk in text.split():
-        # Fast path: a plain word (letters only) needs no token grammar, just case and elongation rules.
-        if chunk.isalpha() and not _is_lolface_word(chunk):
-            if chunk.islower() and not may_be_elongated:
-                tokens.append(chunk)
-            else:
-                tokens.extend(_word_tokens(chunk, may_be_elongated))
-        else:
-            _append_chunk_tokens(chunk, may_be_elongated, tokens)
+    young = _CACHE.young
+    for chunk in decode_text(text).split():
+        chunk_tokens = young.get(chunk)
+        if chunk_tokens is None:
+            chunk_tokens = _CACHE.tokens(chunk)
+            young = _CACHE.young
+        tokens.extend(chunk_tokens)
     return " ".join(tokens)
 
 
