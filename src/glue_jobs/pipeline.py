@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import platform
+import resource
 import sys
 import time
 from dataclasses import dataclass
@@ -98,6 +99,11 @@ def _object_failure_row(account: ObjectAccount, job: EtlJob, error: InputError) 
     return frame
 
 
+def _peak_rss_mb() -> int:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
 class _Progress:
     """A progress bar over input bytes on a terminal (tqdm), log lines everywhere else."""
 
@@ -173,7 +179,10 @@ def _process_object(
             to_predict = curated if job.mode == "predict" else curated[~curated["split"].isin(_TRAINING_SPLITS)]
             writers.transform_input.add(to_predict["message_id"].tolist(), to_predict["text"].tolist())
             rate = account.read / max(time.perf_counter() - started, 1e-9)
-            log.info("%s: %s rows read (%s rows/s)", request.obj.name, f"{account.read:,}", f"{rate:,.0f}")
+            log.info(
+                "%s: %s rows read (%s rows/s, peak memory %s MB)",
+                request.obj.name, f"{account.read:,}", f"{rate:,.0f}", _peak_rss_mb(),
+            )  # fmt: skip
     except InputError as error:
         account.error = str(error)
         account.error_reason = error.reason

@@ -1,0 +1,31 @@
+"""Code-quality gates that belong to `make test`: ruff clean, and generated files up to date."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from pulso.text._unicode_tables import UNICODE_VERSION
+from tests.conftest import REPO_ROOT
+
+RUFF = Path(sys.executable).with_name("ruff")
+
+
+@pytest.mark.parametrize("command", [["check", "."], ["format", "--check", "."]])
+def test_ruff_is_clean(command: list[str]) -> None:
+    result = subprocess.run([str(RUFF), *command], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_unicode_tables_are_generated_from_this_unicode_version() -> None:
+    if unicodedata.unidata_version != UNICODE_VERSION:
+        pytest.skip(
+            f"tables were generated with Unicode {UNICODE_VERSION}, this Python has {unicodedata.unidata_version}"
+        )
+    script = REPO_ROOT / "tools" / "gen_unicode_tables.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
