@@ -15,7 +15,7 @@ import logging
 import re
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from glue_jobs.arguments import Argument, parse_glue_arguments, usage
@@ -54,9 +54,8 @@ def _overlay(uri: str | None) -> dict[str, Any] | None:
         raise ConfigError(f"cannot read --config_overlay {uri}: {error}") from None
 
 
-def build_job(argv: Sequence[str], now: dt.datetime | None = None) -> EtlJob:
-    """Parse and validate the job arguments into an `EtlJob`."""
-    args = parse_glue_arguments(argv, ARGUMENTS)
+def build_job(args: Mapping[str, str | None], now: dt.datetime | None = None) -> EtlJob:
+    """Validate parsed job arguments into an `EtlJob`."""
     now = now or _utc_now()
     run_id = args["run_id"] or f"etl-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     if not _RUN_ID.fullmatch(run_id):
@@ -81,10 +80,10 @@ def build_job(argv: Sequence[str], now: dt.datetime | None = None) -> EtlJob:
 
 def run_job(argv: Sequence[str], boto3_session: object | None = None) -> dict[str, Any]:
     """Run the ETL job for Glue-style `argv`; return the manifest. Raises PulsoError subclasses on failure."""
-    job = build_job(argv)
-    kms_key_id = parse_glue_arguments(argv, ARGUMENTS)["kms_key_id"]
+    args = parse_glue_arguments(argv, ARGUMENTS)
+    job = build_job(args)
     input_store = store_for(job.input_uri, boto3_session)
-    output_store = store_for(job.output_root, boto3_session, kms_key_id)
+    output_store = store_for(job.output_root, boto3_session, args["kms_key_id"])
     return run_etl(job, input_store, output_store)
 
 
@@ -101,8 +100,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         raise SystemExit(f"pulso-etl: configuration error: {error}") from None
     except (InputError, AccountingError) as error:
         raise SystemExit(f"pulso-etl: {error}") from None
-    print(json.dumps({"run_id": manifest["run_id"], "status": manifest["status"], "totals": manifest["totals"],
-                      "manifest": manifest["outputs"]["manifest"]}))  # fmt: skip
+    summary = {key: manifest[key] for key in ("run_id", "status", "totals")}
+    print(json.dumps({**summary, "manifest": manifest["outputs"]["manifest"]}))
     if manifest["status"] != "SUCCEEDED":
         errors = "; ".join(obj["error"] for obj in manifest["objects"] if obj["error"])
         raise SystemExit(f"pulso-etl: no input object could be read: {errors}")

@@ -75,7 +75,9 @@ def plan_inputs(store: ObjectStore, job: EtlJob) -> InputPlan:
             continue
         companion = by_name.get(obj.name.replace("_text.txt", "_labels.txt"))
         requests.append(ReadRequest(obj, job.profile, settings, companion))
-        used.update({obj.uri, companion.uri if companion else ""})
+        used.add(obj.uri)
+        if companion is not None:
+            used.add(companion.uri)
     if not requests:
         names = ", ".join(sorted(by_name)[:8])
         raise InputError(f"no <split>_text.txt files at {job.input_uri} for profile 'tweeteval' (found: {names})")
@@ -194,8 +196,14 @@ def _process_object(
     return account
 
 
-def _manifest(job: EtlJob, layout: RunLayout, plan: InputPlan, accounts: list[ObjectAccount], writers: _RunWriters,
-              started_at: dt.datetime) -> dict[str, Any]:  # fmt: skip
+def _manifest(
+    job: EtlJob,
+    layout: RunLayout,
+    plan: InputPlan,
+    accounts: list[ObjectAccount],
+    writers: _RunWriters,
+    started_at: dt.datetime,
+) -> dict[str, Any]:
     summary = totals(accounts)
     failed_everything = summary["objects_failed"] == len(accounts) and summary["read"] == 0
     settings = job.config.etl

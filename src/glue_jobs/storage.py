@@ -82,7 +82,7 @@ class _StreamingBodyReader(io.RawIOBase):
 
 
 class S3Store:
-    """S3 through awswrangler (listing, upload, deletion) and boto3 (streamed reads)."""
+    """S3 through boto3 (listing with sizes, streamed reads, uploads) and awswrangler (batched deletes)."""
 
     def __init__(self, boto3_session: object | None = None, kms_key_id: str | None = None) -> None:
         import boto3
@@ -93,8 +93,6 @@ class S3Store:
         self._put_kwargs = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key_id} if kms_key_id else {}
 
     def list_objects(self, uri: str) -> list[StoredObject]:
-        import awswrangler as wr
-
         bucket, key = split_s3_uri(uri)
         if key and not key.endswith("/"):
             try:
@@ -103,13 +101,13 @@ class S3Store:
             except self._client.exceptions.ClientError as error:
                 if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchKey", "NotFound"):
                     raise
-            uri = uri + "/"
-        paths = wr.s3.list_objects(uri, boto3_session=self.session)
-        sizes = wr.s3.size_objects(paths, boto3_session=self.session) if paths else {}
-        return sorted(
-            (StoredObject(path, int(sizes.get(path) or 0)) for path in paths if not path.endswith("/")),
-            key=lambda stored: stored.uri,
-        )
+            key += "/"
+        found = []
+        for page in self._client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key):
+            for item in page.get("Contents", []):
+                if not item["Key"].endswith("/"):  # "folder" markers are not objects
+                    found.append(StoredObject(f"{S3_SCHEME}{bucket}/{item['Key']}", int(item["Size"])))
+        return sorted(found, key=lambda stored: stored.uri)
 
     def open_read(self, uri: str) -> BinaryIO:
         bucket, key = split_s3_uri(uri)
