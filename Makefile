@@ -67,9 +67,19 @@ bench: setup ## Run every benchmark, print a table, write bench/results/*.json
 bench-etl: setup ## ETL and normaliser benchmark -> bench/results/etl.json
 	$(BIN)/python -m bench etl
 
+.PHONY: bench-model
+bench-model: setup ## Train on full TweetEval, measure quality and inference speed -> bench/results/model.json
+	$(BIN)/python -m bench model
+
 .PHONY: etl
 etl: setup ## Run the ETL job locally: make etl INPUT=file-or-folder PROFILE=twcs MODE=predict OUT=.pulso/etl
 	$(BIN)/python -m glue_jobs.etl_job --input $(INPUT) --profile $(PROFILE) --mode $(MODE) --output_root $(OUT)
+
+DIM ?= 100
+BUCKET ?=
+.PHONY: glove-twitter
+glove-twitter: setup ## (needs internet) GloVe Twitter 27B -> one dimension -> s3://BUCKET/embeddings/: make glove-twitter DIM=100 BUCKET=...
+	$(BIN)/python -m training.glove_twitter --dimension $(DIM) --bucket "$(BUCKET)"
 
 .PHONY: lock
 lock: ## Re-resolve requirements.in into requirements.lock (needs the package index)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-import bench.etl  # noqa: F401  (registers the "etl" benchmark)
-from bench import harness
+from bench import (
+    etl,  # noqa: F401  (registers the "etl" benchmark)
+    harness,
+    model,  # noqa: F401  (registers the "model" benchmark)
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,6 +18,7 @@ from pulso.config._model import (
     SourceProfile,
     SplitSpec,
     TableSpec,
+    TrainingSettings,
 )
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "SourceProfile",
     "SplitSpec",
     "TableSpec",
+    "TrainingSettings",
     "build_config",
     "deep_merge",
     "default_config_text",

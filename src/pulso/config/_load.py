@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import pkgutil
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from pulso.config._model import (
     SourceProfile,
     SplitSpec,
     TableSpec,
+    TrainingSettings,
 )
 from pulso.errors import ConfigError
 
@@ -329,12 +331,27 @@ def _etl(node: _Node) -> EtlSettings:
     return EtlSettings(timestamp_min=timestamp_min, **values)
 
 
+def _training(node: _Node) -> TrainingSettings:
+    node.only("primary_metric", "metric_definitions")
+    definitions = []
+    for index, item in enumerate(node.get("metric_definitions", list)):
+        definition = _Node(item, f"{node.path}.metric_definitions[{index}]")
+        definition.only("Name", "Regex")
+        pattern = definition.text("Regex")
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise definition.fail("Regex", f"is not a valid regular expression ({error})") from None
+        definitions.append({"Name": definition.text("Name"), "Regex": pattern})
+    return TrainingSettings(node.text("primary_metric"), tuple(definitions))
+
+
 def build_config(data: Mapping[str, Any]) -> PulsoConfig:
     """Validate a configuration dictionary and build the typed configuration."""
     root = _Node(data, "")
     root.only(
         "project", "environment", "resources", "layout", "labels", "splits", "profiles", "quarantine_reasons",
-        "etl", "tables",
+        "etl", "training", "tables",
     )  # fmt: skip
     resources = root.child("resources")
     buckets = resources.child("buckets")
@@ -346,6 +363,7 @@ def build_config(data: Mapping[str, Any]) -> PulsoConfig:
     profiles = {
         name: _profile(name, _Node(profiles_node.data[name], f"profiles.{name}"), labels) for name in profiles_node.data
     }
+    training = _training(root.child("training"))
     reasons_node = root.child("quarantine_reasons")
     quarantine_reasons = {code: reasons_node.text(code) for code in reasons_node.data}
     tables_node = root.child("tables")
@@ -365,6 +383,7 @@ def build_config(data: Mapping[str, Any]) -> PulsoConfig:
         profiles=profiles,
         quarantine_reasons=quarantine_reasons,
         etl=_etl(root.child("etl")),
+        training=training,
         tables=tables,
         raw=data,
     )

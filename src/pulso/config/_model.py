@@ -135,6 +135,14 @@ class EtlSettings:
 
 
 @dataclass(frozen=True)
+class TrainingSettings:
+    """What the training job reports and how SageMaker reads it (MetricDefinitions regexes)."""
+
+    primary_metric: str
+    metric_definitions: tuple[dict[str, str], ...]
+
+
+@dataclass(frozen=True)
 class PulsoConfig:
     """The whole configuration. Build it with `pulso.config.load_config()`."""
 
@@ -147,6 +155,7 @@ class PulsoConfig:
     profiles: Mapping[str, SourceProfile]
     quarantine_reasons: Mapping[str, str]
     etl: EtlSettings
+    training: TrainingSettings
     tables: Mapping[str, TableSpec]
     raw: Mapping[str, object] = field(repr=False, compare=False, default_factory=dict)
 

@@ -275,6 +275,11 @@ class _ChunkCache:
 _CACHE = _ChunkCache(generation_size=100_000)
 
 
+def clear_cache() -> None:
+    """Forget memoised chunks (benchmarks measure a cold cache)."""
+    _CACHE.clear()
+
+
 def normalise(text: str) -> str:
     """Normalise one message into space-separated GloVe-Twitter tokens (see the module docstring)."""
     if not text:
