@@ -24,8 +24,11 @@ from pulso.config._model import (
     EtlSettings,
     LabelClass,
     LabelSpec,
+    PipelineSettings,
     PulsoConfig,
+    QualityGateSettings,
     RowFilter,
+    SageMakerSettings,
     SourceProfile,
     SplitSpec,
     TableSpec,
@@ -346,12 +349,34 @@ def _training(node: _Node) -> TrainingSettings:
     return TrainingSettings(node.text("primary_metric"), tuple(definitions))
 
 
+def _pipeline(node: _Node) -> PipelineSettings:
+    node.only("quality_gate", "sagemaker")
+    gate = node.child("quality_gate")
+    gate.only("metric", "floor", "tolerance")
+    bounds = {}
+    for key in ("floor", "tolerance"):
+        bounds[key] = float(gate.get(key, (int, float)))
+        if not 0.0 <= bounds[key] <= 1.0:
+            raise gate.fail(key, f"must be between 0 and 1 (got {bounds[key]})")
+    sagemaker = node.child("sagemaker")
+    texts = ("framework_version", "py_version", "training_image", "inference_image", "training_instance_type",
+             "transform_instance_type")  # fmt: skip
+    numbers = ("transform_instance_count", "max_payload_mb", "max_runtime_seconds", "max_wait_seconds")
+    sagemaker.only(*texts, *numbers, "use_spot")
+    values: dict[str, Any] = {key: sagemaker.text(key) for key in texts}
+    values.update({key: sagemaker.positive_int(key) for key in numbers})
+    values["use_spot"] = sagemaker.get("use_spot", bool)
+    if values["max_payload_mb"] > 100:
+        raise sagemaker.fail("max_payload_mb", f"must be at most 100 (got {values['max_payload_mb']})")
+    return PipelineSettings(QualityGateSettings(gate.text("metric"), **bounds), SageMakerSettings(**values))
+
+
 def build_config(data: Mapping[str, Any]) -> PulsoConfig:
     """Validate a configuration dictionary and build the typed configuration."""
     root = _Node(data, "")
     root.only(
         "project", "environment", "resources", "layout", "labels", "splits", "profiles", "quarantine_reasons",
-        "etl", "training", "tables",
+        "etl", "training", "pipeline", "tables",
     )  # fmt: skip
     resources = root.child("resources")
     buckets = resources.child("buckets")
@@ -384,6 +409,7 @@ def build_config(data: Mapping[str, Any]) -> PulsoConfig:
         quarantine_reasons=quarantine_reasons,
         etl=_etl(root.child("etl")),
         training=training,
+        pipeline=_pipeline(root.child("pipeline")),
         tables=tables,
         raw=data,
     )

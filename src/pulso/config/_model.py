@@ -143,6 +143,38 @@ class TrainingSettings:
 
 
 @dataclass(frozen=True)
+class QualityGateSettings:
+    """A candidate is approved when `metric` >= `floor` and >= champion - `tolerance`."""
+
+    metric: str
+    floor: float
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class SageMakerSettings:
+    """Framework images (`{region}` is filled in per deployment) and job sizes."""
+
+    framework_version: str
+    py_version: str
+    training_image: str
+    inference_image: str
+    training_instance_type: str
+    transform_instance_type: str
+    transform_instance_count: int
+    max_payload_mb: int
+    max_runtime_seconds: int
+    use_spot: bool
+    max_wait_seconds: int
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    quality_gate: QualityGateSettings
+    sagemaker: SageMakerSettings
+
+
+@dataclass(frozen=True)
 class PulsoConfig:
     """The whole configuration. Build it with `pulso.config.load_config()`."""
 
@@ -156,6 +188,7 @@ class PulsoConfig:
     quarantine_reasons: Mapping[str, str]
     etl: EtlSettings
     training: TrainingSettings
+    pipeline: PipelineSettings
     tables: Mapping[str, TableSpec]
     raw: Mapping[str, object] = field(repr=False, compare=False, default_factory=dict)
 
