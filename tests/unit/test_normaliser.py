@@ -123,6 +123,8 @@ _ANY_TEXT = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FF
 @example("<38D")  # found: a heart ending in a digit left "8D" to become a smile on the second pass
 @example("#AAA")  # found: hashtag parts skipped the word rules
 @example("#aXD")  # a lowercased hashtag part must not turn into an emoticon
+@example("🏻\U000e0020")  # found: a tag character carried by a dropped skin tone survived one pass only
+@example("🏻\u200d😀")
 def test_contract_never_raises_idempotent_and_well_formed(text: str) -> None:
     clean = normalise(text)
     assert isinstance(clean, str)

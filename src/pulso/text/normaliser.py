@@ -116,6 +116,7 @@ _DROPPED_CHARS = frozenset(
     + "".join(chr(cp) for cp in range(0xE0020, 0xE0080))
     + "".join(chr(cp) for cp in range(0xE0100, 0xE01F0))
 )
+_DROPPED_TEXT = "".join(sorted(_DROPPED_CHARS))
 _SPECIAL_NAMES = "|".join(token[1:-1] for token in SPECIAL_TOKENS)
 
 _TOKEN = re.compile(
@@ -216,7 +217,8 @@ def _grammar_tokens(chunk: str) -> list[str]:
             add("." if value[0] == "\u2026" else value[0])
             add(REPEAT)
         elif kind == "emoji":
-            emoji = _EMOJI_PRESENTATION.sub("", value)
+            # A skin tone alone is an emoji base here; once it is removed, leftovers it carried go too.
+            emoji = _EMOJI_PRESENTATION.sub("", value).lstrip(_DROPPED_TEXT)
             if emoji:
                 add(emoji)
         elif kind == "heart":
