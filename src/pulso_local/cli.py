@@ -1,0 +1,141 @@
+"""`pulso`: run the pipeline on this machine against the emulated AWS account, and look at what it made.
+
+    pulso run [--input FILE_OR_DIR] [--profile NAME] [--mode auto|train_and_predict|predict] [--json]
+    pulso ingest FILE [--profile NAME] [--mode ...]   upload to incoming/ and let on_upload start the run
+    pulso status | pulso history | pulso models
+
+The workspace is `.pulso/` in the current directory, or `$PULSO_HOME`. Progress goes to stderr; with
+`--json`, stdout gets one JSON object. The exit code is 1 when the run fails, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pulso.config import load_config
+from pulso.errors import ConfigError
+from pulso_local.definition import REPO_ROOT
+from pulso_local.workspace import Workspace, default_home
+
+DEFAULT_INPUT = REPO_ROOT / "data" / "sample_labelled.csv"
+DEFAULT_PROFILE = "tweets"
+MODES = ("auto", "train_and_predict", "predict")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pulso", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the whole pipeline locally on a file or folder")
+    run.add_argument(
+        "--input", type=Path, default=DEFAULT_INPUT, help=f"file or folder (default: {DEFAULT_INPUT.name})"
+    )
+    ingest = commands.add_parser("ingest", help="upload a file to the raw bucket; the on_upload Lambda starts the run")
+    ingest.add_argument("input", type=Path)
+    for command in (run, ingest):
+        command.add_argument("--profile", default=DEFAULT_PROFILE, help="source profile (default: tweets)")
+        command.add_argument("--mode", choices=MODES, default="auto",
+                             help="auto: train when the input has enough labelled rows, else predict")  # fmt: skip
+        command.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    commands.add_parser("status", help="the last run and the current champion model")
+    commands.add_parser("history", help="every run in this workspace")
+    commands.add_parser("models", help="model registry versions and their metrics")
+    return parser
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _state_mode(mode: str) -> str:
+    # The state machine trains only when the manifest reports enough labelled rows, so `auto` is
+    # train_and_predict: it predicts with the champion when the input cannot train a model.
+    return "train_and_predict" if mode == "auto" else mode
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pulso_local.runtime import LocalRuntime
+
+    if not args.input.exists():
+        _say(f"pulso: input {args.input} does not exist")
+        return 2
+    load_config().profile(args.profile)  # an unknown profile is a usage error, before anything starts
+    home = default_home()
+    # Jobs and Lambdas log to stdout, as on AWS; here stdout is kept for --json, so their lines go to stderr.
+    with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say) as runtime:
+        if args.command == "ingest":
+            executions = runtime.ingest(args.input, args.profile, _state_mode(args.mode))
+            reports = [runtime.follow(arn) for arn in executions]
+        else:
+            reports = [runtime.run(args.input, args.profile, _state_mode(args.mode))]
+    for report in reports:
+        _say("")
+        if report.notification:
+            _say(report.notification)
+        slowest = sorted(report.state_seconds.items(), key=lambda item: -item[1])[:5]
+        _say("time per state: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest))
+        _say(f"run {report.run_id}: {report.status} in {report.seconds:.1f} s; workspace {home}")
+        if args.json:
+            print(json.dumps(report.to_json()))
+    return 0 if reports and all(report.status == "SUCCEEDED" for report in reports) else 1
+
+
+def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
+    cells = [[str(row.get(column, "")) for column in columns] for row in rows]
+    widths = [max(len(column), *(len(cell[index]) for cell in cells)) for index, column in enumerate(columns)]
+    lines = ["  ".join(column.ljust(width) for column, width in zip(columns, widths, strict=True))]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(lines)
+
+
+def _models(workspace: Workspace) -> list[dict[str, Any]]:
+    return [
+        {"version": package["version"], "status": package["approval_status"],
+         "test_macro_recall": package["metadata"].get("test_macro_recall", ""),
+         "training_job": package["metadata"].get("training_job_name", ""), "created": package["created_at"][:19]}
+        for package in workspace.registry()
+    ]  # fmt: skip
+
+
+def _show(args: argparse.Namespace) -> int:
+    workspace = Workspace(default_home())
+    history = workspace.history()
+    if args.command == "history":
+        columns = ("run_id", "status", "mode", "profile", "seconds", "gate", "error", "input")
+        rows = [{**entry, **{"curated": entry.get("totals", {}).get("curated")}} for entry in history]
+        print(_table(rows, columns) if rows else f"no runs yet in {workspace.home}")
+    elif args.command == "models":
+        rows = _models(workspace)
+        print(_table(rows, list(rows[0])) if rows else f"no models yet in {workspace.home}")
+    else:
+        if not history:
+            print(f"no runs yet in {workspace.home}: try `pulso run`")
+            return 0
+        last = history[-1]
+        approved = [row for row in _models(workspace) if row["status"] == "Approved"]
+        champion = approved[-1] if approved else None
+        totals = last["totals"]
+        print(f"last run: {last['run_id']} {last['status']} ({last['mode']}, {last['seconds']} s, totals {totals})")
+        print(f"champion: version {champion['version']} (test macro-recall {champion['test_macro_recall']})"
+              if champion else "champion: none")  # fmt: skip
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command in ("run", "ingest"):
+            return _run(args)
+        return _show(args)
+    except ConfigError as error:
+        _say(f"pulso: {error}")
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

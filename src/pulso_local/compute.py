@@ -1,0 +1,272 @@
+"""Local compute behind the emulated account, following the AWS job contracts.
+
+- Glue: the job's script (by its ScriptLocation file name) runs in process with Glue-style `--name value`
+  arguments and a boto3 session on the emulated account.
+- SageMaker training: channels are downloaded from emulated S3 into a SageMaker directory tree, the
+  submitted source directory (`sagemaker_submit_directory`) is unpacked and `sagemaker_program` runs in a
+  subprocess with the `SM_*` environment; checkpoints sync with `CheckpointConfig.S3Uri`; `model.tar.gz` and
+  `output.tar.gz` go to `<S3OutputPath>/<job>/output/`; final metrics are read from the log with the job's
+  MetricDefinitions (the last value of each, as SageMaker reports them).
+- SageMaker Batch Transform: the model archive is unpacked and a container process (`transform_container.py`)
+  serves each input object through the handler in the archive's `code/`, honouring SplitType, BatchStrategy,
+  MaxPayloadInMB and AssembleWith; `<object>.out` files go to the output path.
+- Lambda: the handler (`module.function`, from the `lambdas` package) is called with the event and the
+  function's environment variables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from pulso_local.emulator import JobFailedError
+
+GLUE_SCRIPTS = {"etl_job.py": "glue_jobs.etl_job", "publish_job.py": "glue_jobs.publish_job"}
+TRANSFORM_CONTAINER = Path(__file__).with_name("transform_container.py")
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
+def split_s3_uri(uri: str) -> tuple[str, str]:
+    if not uri.startswith("s3://"):
+        raise ValueError(f"not an s3:// URI: {uri!r}")
+    bucket, _, key = uri[5:].partition("/")
+    return bucket, key
+
+
+class EmulatedCompute:
+    """Runs Glue jobs, SageMaker jobs and Lambda handlers for the emulated account."""
+
+    def __init__(self, work_dir: Path, log: Callable[[str], None] = print, region: str = "us-east-1") -> None:
+        self.work_dir = work_dir
+        self.log = log
+        self.region = region
+
+    # --- S3 helpers ------------------------------------------------------------------------------------
+
+    def _s3(self) -> Any:
+        return boto3.client("s3", region_name=self.region)
+
+    def download_prefix(self, uri: str, destination: Path) -> int:
+        """Every object under an S3 prefix (or one object) into `destination`, keeping relative paths."""
+        bucket, prefix = split_s3_uri(uri)
+        count = 0
+        for page in self._s3().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                relative = item["Key"][len(prefix) :].lstrip("/") or Path(item["Key"]).name
+                if item["Key"].endswith("/"):
+                    continue
+                target = destination / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._s3().download_file(bucket, item["Key"], str(target))
+                count += 1
+        return count
+
+    def upload_file(self, path: Path, uri: str, kms_key_id: str | None = None) -> None:
+        bucket, key = split_s3_uri(uri)
+        extra = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key_id} if kms_key_id else None
+        self._s3().upload_file(str(path), bucket, key, ExtraArgs=extra)
+
+    # --- Glue --------------------------------------------------------------------------------------------
+
+    def run_glue_job(self, job_name: str, script_location: str, arguments: dict[str, str]) -> None:
+        script = script_location.rsplit("/", 1)[-1]
+        module_name = GLUE_SCRIPTS.get(script)
+        if module_name is None:
+            raise ValueError(f"Glue job {job_name}: no local implementation of script {script_location!r}")
+        argv = [item for name, value in arguments.items() for item in (name, str(value))]
+        self.log(f"[glue {job_name}] {script} {' '.join(argv)}")
+        importlib.import_module(module_name).run_job(argv, boto3.Session(region_name=self.region))
+
+    # --- SageMaker training ------------------------------------------------------------------------------
+
+    def run_training_job(self, request: dict[str, Any]) -> dict[str, Any]:
+        name = request["TrainingJobName"]
+        root = self.work_dir / "training" / name
+        shutil.rmtree(root, ignore_errors=True)
+        hyperparameters = {key: str(value) for key, value in (request.get("HyperParameters") or {}).items()}
+        (root / "input" / "config").mkdir(parents=True)
+        (root / "input" / "config" / "hyperparameters.json").write_text(json.dumps(hyperparameters))
+        env = {
+            **os.environ,
+            "PULSO_SM_ROOT": str(root),
+            "TRAINING_JOB_NAME": name,
+            "SM_NUM_CPUS": str(os.cpu_count() or 1),
+        }
+        for channel in request.get("InputDataConfig") or []:
+            source = channel["DataSource"]["S3DataSource"]["S3Uri"]
+            target = root / "input" / "data" / channel["ChannelName"]
+            target.mkdir(parents=True, exist_ok=True)
+            if self.download_prefix(source, target) == 0:
+                raise JobFailedError(f"ClientError: no objects under the {channel['ChannelName']} channel {source}")
+            env[f"SM_CHANNEL_{channel['ChannelName'].upper()}"] = str(target)
+        env.update({key: str(value) for key, value in (request.get("Environment") or {}).items()})
+        checkpoint_uri = (request.get("CheckpointConfig") or {}).get("S3Uri")
+        if checkpoint_uri:
+            self.download_prefix(checkpoint_uri, root / "checkpoints")
+        program, source_dir = self._unpack_source(hyperparameters, root / "code")
+        log_path = root / "training.log"
+        self.log(f"[training {name}] {program} (log: {log_path})")
+        returncode = self._stream(
+            [sys.executable, str(source_dir / program)], env, source_dir, log_path, f"[training {name}]"
+        )
+        if checkpoint_uri and (root / "checkpoints").is_dir():
+            for path in sorted((root / "checkpoints").rglob("*")):
+                if path.is_file():
+                    self.upload_file(
+                        path, checkpoint_uri.rstrip("/") + "/" + str(path.relative_to(root / "checkpoints"))
+                    )
+        if returncode != 0:
+            failure = root / "output" / "failure"
+            reason = failure.read_text().strip() if failure.is_file() else _tail(log_path)
+            raise JobFailedError(f"AlgorithmError: {reason}")
+        output = request["OutputDataConfig"]["S3OutputPath"].rstrip("/") + f"/{name}/output/"
+        kms = request["OutputDataConfig"].get("KmsKeyId")
+        self.upload_file(_tar_gz(root / "model", root / "model.tar.gz"), output + "model.tar.gz", kms)
+        if (root / "output" / "data").is_dir():
+            self.upload_file(_tar_gz(root / "output" / "data", root / "output.tar.gz"), output + "output.tar.gz", kms)
+        definitions = (request.get("AlgorithmSpecification") or {}).get("MetricDefinitions") or []
+        return {"final_metrics": final_metrics(log_path.read_text(encoding="utf-8"), definitions)}
+
+    def _unpack_source(self, hyperparameters: dict[str, str], destination: Path) -> tuple[str, Path]:
+        program = json.loads(hyperparameters.get("sagemaker_program", '"train.py"'))
+        submit = json.loads(hyperparameters.get("sagemaker_submit_directory", '""'))
+        if not submit:
+            raise JobFailedError("ClientError: hyperparameter sagemaker_submit_directory is not set")
+        destination.mkdir(parents=True)
+        archive = destination.parent / "sourcedir.tar.gz"
+        bucket, key = split_s3_uri(submit)
+        self._s3().download_file(bucket, key, str(archive))
+        with tarfile.open(archive, "r:gz") as tar:
+            tar.extractall(destination, filter="data")
+        if not (destination / program).is_file():
+            raise JobFailedError(f"ClientError: {program} is not in {submit}")
+        return program, destination
+
+    def _stream(self, command: list[str], env: dict[str, str], cwd: Path, log_path: Path, prefix: str) -> int:
+        """Run a process, copying its output to the log file and (line by line) to the job log."""
+        with log_path.open("w", encoding="utf-8") as log_file:
+            process = subprocess.Popen(
+                command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+            assert process.stdout is not None
+            for line in process.stdout:
+                log_file.write(line)
+                self.log(f"{prefix} {line.rstrip()}")
+            return process.wait()
+
+    # --- SageMaker Batch Transform -----------------------------------------------------------------------
+
+    def run_transform_job(self, request: dict[str, Any], model: dict[str, Any]) -> None:
+        name = request["TransformJobName"]
+        root = self.work_dir / "transform" / name
+        shutil.rmtree(root, ignore_errors=True)
+        container = model.get("PrimaryContainer") or {}
+        model_dir = root / "model"
+        model_dir.mkdir(parents=True)
+        archive = root / "model.tar.gz"
+        bucket, key = split_s3_uri(container["ModelDataUrl"])
+        self._s3().download_file(bucket, key, str(archive))
+        with tarfile.open(archive, "r:gz") as tar:
+            tar.extractall(model_dir, filter="data")
+        input_uri = request["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"]
+        inputs = root / "input"
+        if self.download_prefix(input_uri, inputs) == 0:
+            raise JobFailedError(f"ClientError: no input objects under {input_uri}")
+        settings = {
+            "split_type": request["TransformInput"].get("SplitType", "None"),
+            "batch_strategy": request.get("BatchStrategy", "MultiRecord"),
+            "max_payload_mb": int(request.get("MaxPayloadInMB") or 6),
+            "assemble_with": request["TransformOutput"].get("AssembleWith", "None"),
+            "content_type": request["TransformInput"].get("ContentType", "application/jsonlines"),
+            "accept": request["TransformOutput"].get("Accept", "application/jsonlines"),
+        }
+        env = {**os.environ, **(container.get("Environment") or {}), **(request.get("Environment") or {})}
+        command = [
+            sys.executable,
+            str(TRANSFORM_CONTAINER),
+            str(model_dir),
+            str(inputs),
+            str(root / "output"),
+            json.dumps(settings),
+        ]
+        log_path = root / "transform.log"
+        self.log(f"[transform {name}] {len(list(inputs.rglob('*')))} input objects")
+        if self._stream(command, env, root, log_path, f"[transform {name}]") != 0:
+            raise JobFailedError(f"ClientError: the model container failed: {_tail(log_path)}")
+        output_uri = request["TransformOutput"]["S3OutputPath"].rstrip("/") + "/"
+        kms = request["TransformOutput"].get("KmsKeyId")
+        for path in sorted((root / "output").rglob("*.out")):
+            self.upload_file(path, output_uri + str(path.relative_to(root / "output")), kms)
+
+    # --- Lambda ------------------------------------------------------------------------------------------
+
+    def invoke_lambda(self, function_name: str, handler: str, environment: dict[str, str], event: Any) -> Any:
+        module_name, _, function = handler.rpartition(".")
+        module = importlib.import_module(module_name)
+        self.log(f"[lambda {function_name}] invoked")
+        with _ENVIRONMENT_LOCK:
+            saved = {key: os.environ.get(key) for key in environment}
+            os.environ.update(environment)
+            try:
+                return getattr(module, function)(event, _LambdaContext(function_name))
+            finally:
+                for key, value in saved.items():
+                    if value is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = value
+
+
+class _LambdaContext:
+    """The attributes of the Lambda context object that handlers may read."""
+
+    def __init__(self, function_name: str) -> None:
+        self.function_name = function_name
+        self.aws_request_id = f"local-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}"
+        self.memory_limit_in_mb = 512
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 900_000
+
+
+def final_metrics(log: str, definitions: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """The last value of each MetricDefinition found in the log, in SageMaker's FinalMetricDataList shape."""
+    now = dt.datetime.now(dt.UTC).isoformat()
+    metrics = []
+    for definition in definitions:
+        values = re.findall(definition["Regex"], log, flags=re.MULTILINE)
+        if values:
+            metrics.append({"MetricName": definition["Name"], "Value": float(values[-1]), "Timestamp": now})
+    return metrics
+
+
+def _tar_gz(folder: Path, archive: Path) -> Path:
+    with tarfile.open(archive, "w:gz") as tar:
+        for path in sorted(folder.rglob("*")):
+            tar.add(path, arcname=str(path.relative_to(folder)), recursive=False)
+    return archive
+
+
+def _tail(path: Path, lines: int = 5) -> str:
+    if not path.is_file():
+        return "no log"
+    return " | ".join(path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-lines:])
+
+
+def temporary_work_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="pulso-compute-"))

@@ -1,0 +1,415 @@
+"""The emulated AWS account's compute: everything Pulso needs from moto's internals, in this one module.
+
+moto emulates the control planes (S3, Glue, SageMaker, Lambda, Step Functions with a real ASL interpreter)
+but runs no compute, and its Step Functions interpreter lacks `glue:startJobRun.sync` (it crashes) and
+`sagemaker:*` (unsupported). This module:
+
+- adds Step Functions task services for Glue (`startJobRun`, `.sync`) and SageMaker (`createTrainingJob`,
+  `createTransformJob` with `.sync`, and `createModel`), following the AWS integration contracts: the
+  `.sync` result is the Describe* response, a failed job fails the task with `States.TaskFailed`, an API
+  error becomes `Glue.<Code>` / `SageMaker.<Code>`;
+- wraps moto's Glue `FakeJob.start_job_run`, SageMaker `create_training_job` / `create_transform_job` and
+  Lambda `LambdaFunction.invoke`, so that they run the project's real code through a `LocalCompute`.
+
+`MOTO_INTERNALS` lists every moto attribute used here; `tests/integration/test_emulator_internals.py`
+checks they still exist, so a moto upgrade fails loudly instead of silently running nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import json
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar, Protocol
+
+import boto3
+from botocore.exceptions import ClientError
+from moto.awslambda.models import LambdaFunction
+from moto.glue.models import FakeJob, FakeJobRun
+from moto.sagemaker.models import SageMakerModelBackend
+from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
+from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+    FailureEvent,
+    FailureEventException,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+    StatesErrorNameType,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import state_task_factory
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resource import ResourceCondition
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import (
+    StateTaskServiceCallback,
+)
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+MOTO_INTERNALS: dict[object, tuple[str, ...]] = {
+    FakeJob: ("start_job_run", "name", "command"),
+    FakeJobRun: ("as_dict", "job_run_id", "status"),
+    SageMakerModelBackend: (
+        "create_training_job",
+        "create_transform_job",
+        "training_jobs",
+        "transform_jobs",
+        "_models",
+    ),
+    LambdaFunction: ("invoke", "function_name", "handler", "environment_vars"),
+    state_task_factory: ("state_task_service_for",),
+    ExecutionWorker: ("_get_evaluation_environment",),
+    StateTaskServiceCallback: (
+        "_eval_service_task",
+        "_build_sync_resolver",
+        "_eval_integration_pattern",
+        "_from_error",
+    ),
+}
+
+_SYNC_POLL_SECONDS = 0.05
+_SyncSpec = tuple[str, Callable[[dict[str, Any]], dict[str, Any]], str]
+
+
+class LocalCompute(Protocol):
+    """What runs when the emulated account is asked to compute (implemented in `pulso_local.compute`)."""
+
+    def run_glue_job(self, job_name: str, script_location: str, arguments: dict[str, str]) -> None:
+        """Run a Glue job to completion; raise to fail the run (the message becomes its ErrorMessage)."""
+
+    def run_training_job(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Run a CreateTrainingJob request; return {"final_metrics": [...]} or raise JobFailedError."""
+
+    def run_transform_job(self, request: dict[str, Any], model: dict[str, Any]) -> None:
+        """Run a CreateTransformJob request with the model's PrimaryContainer; raise JobFailedError to fail."""
+
+    def invoke_lambda(self, function_name: str, handler: str, environment: dict[str, str], event: Any) -> Any:
+        """Call a Lambda handler with the event; exceptions propagate."""
+
+
+class JobFailedError(Exception):
+    """A local job failed; the message is its FailureReason."""
+
+
+_compute: LocalCompute | None = None
+_install_lock = threading.Lock()
+_installed = False
+
+
+def _json_safe(value: Any) -> Any:
+    """A Describe* response as Step Functions would hand it on: timestamps as ISO strings."""
+    return json.loads(
+        json.dumps(value, default=lambda item: item.isoformat() if hasattr(item, "isoformat") else str(item))
+    )
+
+
+def _task_failed(service: StateTaskServiceCallback, env: Any, cause: dict[str, Any]) -> FailureEventException:
+    return FailureEventException(
+        FailureEvent(
+            env=env,
+            error_name=StatesErrorName(typ=StatesErrorNameType.StatesTaskFailed),
+            event_type=HistoryEventType.TaskFailed,
+            event_details=EventDetails(
+                taskFailedEventDetails=TaskFailedEventDetails(
+                    resource=service._get_sfn_resource(),
+                    resourceType=service._get_sfn_resource_type(),
+                    error=StatesErrorNameType.StatesTaskFailed.to_name(),
+                    cause=json.dumps(_json_safe(cause)),
+                )
+            ),
+        )
+    )
+
+
+class _SyncService(StateTaskServiceCallback):
+    """A request/response + `.sync` task service whose jobs are described through boto3 (moto)."""
+
+    service_name = ""
+    error_prefix = ""
+    # action -> (Describe* call, its arguments from the request and response, status field), None: no `.sync`
+    actions: ClassVar[dict[str, _SyncSpec | None]] = {}
+
+    def __init__(self) -> None:
+        super().__init__(supported_integration_patterns={ResourceCondition.Sync})
+
+    def _client(self, resource_runtime_part: Any) -> Any:
+        return boto3.client(self.service_name, region_name=resource_runtime_part.region)
+
+    def _get_supported_parameters(self) -> set[str] | None:
+        """Validation at CreateStateMachine: known actions only (None = unsupported); `.sync` only where
+        the action has a Describe* call to follow."""
+        action = self._get_boto_service_action()
+        if action not in self.actions:
+            return None
+        if self.resource.condition == ResourceCondition.Sync and self.actions[action] is None:
+            return None
+        return set()
+
+    def _from_error(self, env: Any, ex: Exception) -> FailureEvent:
+        if isinstance(ex, ClientError):
+            name = f"{self.error_prefix}.{ex.response['Error']['Code']}"
+            return FailureEvent(
+                env=env,
+                error_name=CustomErrorName(name),
+                event_type=HistoryEventType.TaskFailed,
+                event_details=EventDetails(
+                    taskFailedEventDetails=TaskFailedEventDetails(
+                        error=name,
+                        cause=ex.response["Error"].get("Message", ""),
+                        resource=self._get_sfn_resource(),
+                        resourceType=self._get_sfn_resource_type(),
+                    )
+                ),
+            )
+        return super()._from_error(env=env, ex=ex)
+
+    def _eval_service_task(
+        self, env: Any, resource_runtime_part: Any, normalised_parameters: dict, state_credentials: Any
+    ) -> None:
+        action = self._get_boto_service_action()
+        response = getattr(self._client(resource_runtime_part), action)(**normalised_parameters)
+        response.pop("ResponseMetadata", None)
+        env.stack.append(self._request_response(action, normalised_parameters, response))
+
+    def _request_response(self, action: str, parameters: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
+        return _json_safe(response)
+
+    def _build_sync_resolver(
+        self, env: Any, resource_runtime_part: Any, normalised_parameters: dict, state_credentials: Any
+    ) -> Callable[[], Any]:
+        action = self._get_boto_service_action()
+        spec = self.actions.get(action)
+        if spec is None:
+            raise ValueError(f"{self.service_name}:{action} has no .sync integration")
+        describe, identify, status_key = spec
+        client = self._client(resource_runtime_part)
+        started = env.stack.pop()
+
+        def resolve() -> Any:
+            described = getattr(client, describe)(**identify({**normalised_parameters, **started}))
+            described.pop("ResponseMetadata", None)
+            status = described[status_key]
+            if status in ("InProgress", "Stopping", "STARTING", "RUNNING", "STOPPING", "WAITING"):
+                return None
+            if status in ("Failed", "Stopped", "FAILED", "STOPPED", "ERROR", "TIMEOUT"):
+                raise _task_failed(self, env, described)
+            return _json_safe(described)
+
+        return resolve
+
+    def _eval_integration_pattern(
+        self, env: Any, resource_runtime_part: Any, normalised_parameters: dict, state_credentials: Any
+    ) -> None:
+        # moto's own version assumes a task-token endpoint and crashes on plain `.sync` (it calls
+        # `interrupt_all` on None); this one polls the Describe* call until the job is terminal.
+        task_output = env.stack.pop()
+        env.stack.append(task_output)
+        resolve = self._build_sync_resolver(env, resource_runtime_part, normalised_parameters, state_credentials)
+        while env.is_running():
+            result = resolve()
+            if result is not None:
+                env.stack.append(result)
+                return
+            time.sleep(_SYNC_POLL_SECONDS)
+
+
+class GlueTaskService(_SyncService):
+    service_name = "glue"
+    error_prefix = "Glue"
+    actions: ClassVar[dict[str, _SyncSpec | None]] = {
+        "start_job_run": ("get_job_run", lambda p: {"JobName": p["JobName"], "RunId": p["JobRunId"]}, "")
+    }
+
+    def _request_response(self, action: str, parameters: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
+        return {**response, "JobName": parameters.get("JobName")}  # as Step Functions adds it
+
+    def _build_sync_resolver(
+        self, env: Any, resource_runtime_part: Any, normalised_parameters: dict, state_credentials: Any
+    ) -> Callable[[], Any]:
+        client = self._client(resource_runtime_part)
+        started = env.stack.pop()
+
+        def resolve() -> Any:
+            run = client.get_job_run(JobName=started["JobName"], RunId=started["JobRunId"])["JobRun"]
+            if run["JobRunState"] in ("STARTING", "RUNNING", "STOPPING", "WAITING"):
+                return None
+            if run["JobRunState"] in ("FAILED", "STOPPED", "ERROR", "TIMEOUT"):
+                raise _task_failed(self, env, run)
+            return _json_safe(run)
+
+        return resolve
+
+
+class SageMakerTaskService(_SyncService):
+    service_name = "sagemaker"
+    error_prefix = "SageMaker"
+    actions: ClassVar[dict[str, _SyncSpec | None]] = {
+        "create_training_job": (
+            "describe_training_job", lambda p: {"TrainingJobName": p["TrainingJobName"]}, "TrainingJobStatus"),
+        "create_transform_job": (
+            "describe_transform_job", lambda p: {"TransformJobName": p["TransformJobName"]}, "TransformJobStatus"),
+        "create_model": None,
+    }  # fmt: skip
+
+
+def _service_for(original: Callable[..., Any], service_name: str) -> Any:
+    if service_name == "glue":
+        return GlueTaskService()
+    if service_name == "sagemaker":
+        return SageMakerTaskService()
+    return original(service_name=service_name)
+
+
+# --- compute behind moto's control planes ---------------------------------------------------------------
+
+
+def _require_compute() -> LocalCompute:
+    if _compute is None:
+        raise RuntimeError("no local compute is attached to the emulated account (pulso_local.emulator.attach)")
+    return _compute
+
+
+def _glue_start_job_run(original: Callable[..., str], job: FakeJob, *args: Any, **kwargs: Any) -> str:
+    run_id = original(job, *args, **kwargs)
+    run = next(item for item in job.job_runs if item.job_run_id == run_id)
+    run.status = "RUNNING"
+    try:
+        _require_compute().run_glue_job(job.name, job.command.get("ScriptLocation", ""), dict(run.arguments or {}))
+    except Exception as error:
+        run.status = "FAILED"
+        run.error_message = f"{type(error).__name__}: {error}"
+    else:
+        run.status = "SUCCEEDED"
+    run.completed_on = dt.datetime.now(dt.UTC)
+    return run_id
+
+
+def _glue_run_as_dict(original: Callable[..., dict[str, Any]], run: FakeJobRun) -> dict[str, Any]:
+    described = original(run)
+    if getattr(run, "error_message", None):
+        described["ErrorMessage"] = run.error_message
+    return described
+
+
+def _sagemaker_create_training_job(original: Callable[..., Any], backend: SageMakerModelBackend, **request: Any) -> Any:
+    metric_definitions = list(request.get("algorithm_specification", {}).get("MetricDefinitions", []))
+    created = original(backend, **request)
+    job = backend.training_jobs[request["training_job_name"]]
+    job.algorithm_specification["MetricDefinitions"] = metric_definitions  # moto overwrites them
+    job.training_job_status = job.secondary_status = "InProgress"
+    try:
+        result = _require_compute().run_training_job(_camel_request(job, "training"))
+    except JobFailedError as failure:
+        job.training_job_status = job.secondary_status = "Failed"
+        job.failure_reason = str(failure)
+        job.final_metric_data_list = []
+    else:
+        job.training_job_status = job.secondary_status = "Completed"
+        job.final_metric_data_list = result["final_metrics"]
+    job.training_end_time = job.last_modified_time = dt.datetime.now(dt.UTC)
+    return created
+
+
+def _sagemaker_create_transform_job(
+    original: Callable[..., Any], backend: SageMakerModelBackend, **request: Any
+) -> Any:
+    created = original(backend, **request)
+    job = backend.transform_jobs[request["transform_job_name"]]
+    job.transform_job_status = "InProgress"
+    model = backend._models[job.model_name]
+    try:
+        _require_compute().run_transform_job(_camel_request(job, "transform"), model.response_object)
+    except JobFailedError as failure:
+        job.transform_job_status = "Failed"
+        job.failure_reason = str(failure)
+    else:
+        job.transform_job_status = "Completed"
+    job.transform_end_time = job.last_modified_time = dt.datetime.now(dt.UTC)
+    return created
+
+
+def _camel_request(job: Any, kind: str) -> dict[str, Any]:
+    """The job as its Describe* response (the request fields in AWS spelling)."""
+    return _json_safe(job.response_object)
+
+
+def _lambda_invoke(
+    original: Callable[..., Any], function: LambdaFunction, body: str, request_headers: Any, response_headers: Any
+) -> Any:
+    event = json.loads(body) if body else {}
+    try:
+        result = _require_compute().invoke_lambda(
+            function.function_name, function.handler, dict(function.environment_vars or {}), event
+        )
+    except Exception as error:
+        response_headers["x-amz-function-error"] = "Unhandled"
+        result = {
+            "errorType": type(error).__name__,
+            "errorMessage": str(error),
+            "stackTrace": traceback.format_exception(error)[-5:],
+        }
+    return json.dumps(result).encode("utf-8")
+
+
+def _execution_environment(original: Callable[..., Any], worker: ExecutionWorker) -> Any:
+    """`$$.Execution.StartTime` is an ISO 8601 string on AWS; moto hands the interpreter a datetime."""
+    env = original(worker)
+    execution = env.states.context_object.context_object_data["Execution"]
+    start = execution.get("StartTime")
+    if isinstance(start, dt.datetime):
+        execution["StartTime"] = start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return env
+
+
+def _wrap(owner: Any, name: str, replacement: Callable[..., Any]) -> None:
+    original = getattr(owner, name)
+
+    @functools.wraps(original)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return replacement(original, *args, **kwargs)
+
+    setattr(owner, name, wrapper)
+
+
+def install() -> None:
+    """Patch moto once per process (idempotent)."""
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        for owner, names in MOTO_INTERNALS.items():
+            missing = [name for name in names if not hasattr(owner, name) and name not in _INSTANCE_ATTRIBUTES]
+            if missing:
+                raise RuntimeError(f"moto changed: {getattr(owner, '__name__', owner)} lacks {missing}")
+        original_factory = state_task_factory.state_task_service_for
+        state_task_factory.state_task_service_for = functools.partial(_service_for, original_factory)
+        _wrap(FakeJob, "start_job_run", _glue_start_job_run)
+        _wrap(FakeJobRun, "as_dict", _glue_run_as_dict)
+        _wrap(SageMakerModelBackend, "create_training_job", _sagemaker_create_training_job)
+        _wrap(SageMakerModelBackend, "create_transform_job", _sagemaker_create_transform_job)
+        _wrap(LambdaFunction, "invoke", _lambda_invoke)
+        _wrap(ExecutionWorker, "_get_evaluation_environment", _execution_environment)
+        _installed = True
+
+
+# Attributes set in __init__ (present on instances, not on the class).
+_INSTANCE_ATTRIBUTES = {
+    "name", "command", "job_run_id", "status", "training_jobs", "transform_jobs", "_models", "function_name",
+    "handler", "environment_vars",
+}  # fmt: skip
+
+
+@contextlib.contextmanager
+def attached(compute: LocalCompute) -> Iterator[None]:
+    """Route the emulated account's compute to `compute` for the duration of the block."""
+    global _compute
+    install()
+    previous, _compute = _compute, compute
+    try:
+        yield
+    finally:
+        _compute = previous

@@ -1,0 +1,306 @@
+"""The local runtime: an emulated AWS account in process, running the production state machine.
+
+`LocalRuntime.open()` starts moto (with Step Functions execution on), attaches the local compute, creates
+the account's resources and loads the workspace; closing it saves the workspace back, also after a
+failed run. `run()` uploads the input to the raw bucket, starts an execution, shows each state as it starts
+and ends, and returns a `RunReport`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from pulso.config import PulsoConfig, load_config
+from pulso_local import emulator
+from pulso_local.account import ACCOUNT_ID, REGION, Account, create_account
+from pulso_local.compute import EmulatedCompute, split_s3_uri
+from pulso_local.workspace import Workspace
+
+_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}
+_POLL_SECONDS = 0.2
+BUCKETS = ("raw", "transformed", "models", "outputs")
+
+
+class RunFailedError(Exception):
+    """The execution ended in a state other than SUCCEEDED."""
+
+
+@dataclass
+class RunReport:
+    """What a run did, for people (`summary()`) and machines (`to_json()`)."""
+
+    run_id: str
+    status: str
+    seconds: float
+    state_seconds: dict[str, float]
+    states: list[str]
+    files: list[dict[str, Any]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    gate: dict[str, Any] | None = None
+    outputs: dict[str, str] = field(default_factory=dict)
+    error: dict[str, str] | None = None
+    notification: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id, "status": self.status, "seconds": round(self.seconds, 1),
+            "files": self.files, "totals": self.totals, "metrics": self.metrics, "gate": self.gate,
+            "outputs": self.outputs, "error": self.error, "state_seconds": self.state_seconds,
+        }  # fmt: skip
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+class LocalRuntime:
+    """One emulated account with the workspace loaded (use `LocalRuntime.open(...)`)."""
+
+    def __init__(self, workspace: Workspace, account: Account, log: Callable[[str], None]) -> None:
+        self.workspace = workspace
+        self.account = account
+        self.config = account.config
+        self.log = log
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(
+        cls, home: Path, log: Callable[[str], None] | None = None, config: PulsoConfig | None = None
+    ) -> Iterator[LocalRuntime]:
+        from moto import mock_aws
+
+        say = log or _stderr
+        workspace = Workspace(home)
+        compute = EmulatedCompute(workspace.reset_compute_dir(), say, REGION)
+        with (
+            _environment(_CREDENTIALS),
+            mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
+            emulator.attached(compute),
+        ):
+            started = time.perf_counter()
+            account = create_account(config or load_config())
+            buckets = [account.bucket(purpose) for purpose in BUCKETS]
+            objects = workspace.load_objects(buckets)
+            packages = workspace.load_registry(account.name("model_package_group"))
+            say(f"emulated account ready in {time.perf_counter() - started:.1f} s: {objects} objects and "
+                f"{packages} model versions loaded from {home}")  # fmt: skip
+            runtime = cls(workspace, account, say)
+            try:
+                yield runtime
+            finally:
+                written = workspace.save_objects(buckets)
+                workspace.save_registry(account.name("model_package_group"))
+                say(f"workspace saved to {home} ({written} objects written)")
+
+    # --- starting runs --------------------------------------------------------------------------------
+
+    def upload(self, path: Path, profile: str, mode: str, run_tag: str) -> str:
+        """Put a local file (or every file of a folder) under the raw bucket's incoming/ prefix; the URI."""
+        s3 = boto3.client("s3")
+        bucket = self.account.bucket("raw")
+        prefix = f"{self.config.layout['raw_incoming']}{profile}/{'predict/' if mode == 'predict' else ''}{run_tag}/"
+        files = sorted(item for item in path.rglob("*") if item.is_file()) if path.is_dir() else [path]
+        if not files:
+            raise FileNotFoundError(f"no files in {path}")
+        for item in files:
+            relative = item.relative_to(path).as_posix() if path.is_dir() else item.name
+            s3.upload_file(str(item), bucket, prefix + relative)
+        return f"s3://{bucket}/{prefix}" if path.is_dir() else f"s3://{bucket}/{prefix}{files[0].name}"
+
+    def start(self, input_uri: str, profile: str, mode: str, run_id: str) -> str:
+        request = {"input": input_uri, "profile": profile, "mode": mode}
+        return boto3.client("stepfunctions").start_execution(
+            stateMachineArn=self.account.state_machine_arn, name=run_id, input=json.dumps(request)
+        )["executionArn"]
+
+    def ingest(self, path: Path, profile: str, mode: str) -> list[str]:
+        """As on AWS: upload to incoming/, and the S3 event reaches the on_upload Lambda, which starts runs."""
+        s3 = boto3.client("s3")
+        bucket = self.account.bucket("raw")
+        key = f"{self.config.layout['raw_incoming']}{profile}/{'predict/' if mode == 'predict' else ''}{path.name}"
+        put = s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
+        event = {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": {
+            "bucket": {"name": bucket},
+            "object": {"key": key.replace(" ", "+"), "size": path.stat().st_size, "eTag": put["ETag"].strip('"'),
+                       "versionId": put.get("VersionId")}}}]}  # fmt: skip
+        response = boto3.client("lambda").invoke(
+            FunctionName=self.account.name("lambdas.on_upload"), Payload=json.dumps(event)
+        )
+        result = json.loads(response["Payload"].read())
+        if response.get("FunctionError"):
+            raise RunFailedError(f"on_upload failed: {result.get('errorMessage')}")
+        self.log(f"on_upload: {json.dumps(result)}")
+        return [item["execution_arn"] for item in result.get("started", [])]
+
+    # --- following a run ------------------------------------------------------------------------------
+
+    def follow(self, execution_arn: str) -> RunReport:
+        """Show each state as it starts and ends; return the report once the execution is over."""
+        sfn = boto3.client("stepfunctions")
+        seen = 0
+        entered: dict[str, float] = {}
+        state_seconds: dict[str, float] = {}
+        order: list[str] = []
+        started = time.perf_counter()
+        while True:
+            described = sfn.describe_execution(executionArn=execution_arn)
+            events = sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
+            for event in events[seen:]:
+                self._show(event, entered, state_seconds, order)
+            seen = len(events)
+            if described["status"] != "RUNNING":
+                break
+            time.sleep(_POLL_SECONDS)
+        return self._report(
+            described, _final_state(described, events), time.perf_counter() - started, state_seconds, order
+        )
+
+    def _show(
+        self, event: dict[str, Any], entered: dict[str, float], seconds: dict[str, float], order: list[str]
+    ) -> None:
+        kind = event["type"]
+        if kind.endswith("StateEntered"):
+            name = event["stateEnteredEventDetails"]["name"]
+            entered[name] = time.perf_counter()
+            order.append(name)
+            self.log(f"▶ {name}")
+        elif kind.endswith("StateExited"):
+            name = event["stateExitedEventDetails"]["name"]
+            elapsed = time.perf_counter() - entered.get(name, time.perf_counter())
+            seconds[name] = round(seconds.get(name, 0.0) + elapsed, 2)
+            self.log(f"✓ {name} ({elapsed:.1f} s)")
+        elif kind in ("TaskFailed", "LambdaFunctionFailed"):
+            details = event.get("taskFailedEventDetails") or event.get("lambdaFunctionFailedEventDetails") or {}
+            self.log(f"✗ {details.get('error')}: {str(details.get('cause'))[:300]}")
+
+    def _report(
+        self,
+        described: dict[str, Any],
+        state: dict[str, Any],
+        seconds: float,
+        state_seconds: dict[str, float],
+        order: list[str],
+    ) -> RunReport:
+        run_id = described["name"]
+        report = RunReport(run_id, described["status"], seconds, state_seconds, order)
+        if described["status"] != "SUCCEEDED":
+            report.error = {"error": described.get("error", ""), "cause": described.get("cause", "")}
+        manifest = self._manifest(run_id)
+        if manifest:
+            report.files = [{key: item.get(key) for key in ("object", "read", "curated", "quarantined", "duplicates")}
+                            for item in manifest.get("objects", [])]  # fmt: skip
+            report.totals = {
+                key: manifest["totals"].get(key, 0) for key in ("read", "curated", "quarantined", "duplicates")
+            }
+        gate = state.get("gate")
+        if gate:
+            report.gate = {key: gate.get(key) for key in ("decision", "approval_status", "reason", "metric")}
+            report.metrics = {"candidate": gate.get("candidate"), "champion": gate.get("champion")}
+        if state.get("champion"):
+            report.metrics["model_version"] = state["champion"].get("model_version")
+        report.outputs = self._outputs(run_id, state)
+        report.notification = self._notification()
+        return report
+
+    def _manifest(self, run_id: str) -> dict[str, Any] | None:
+        key = f"{self.config.layout['manifests']}run_id={run_id}/manifest.json"
+        try:
+            body = boto3.client("s3").get_object(Bucket=self.account.bucket("transformed"), Key=key)["Body"].read()
+        except boto3.client("s3").exceptions.NoSuchKey:
+            return None
+        return json.loads(body)
+
+    def _outputs(self, run_id: str, state: dict[str, Any]) -> dict[str, str]:
+        layout = self.config.layout
+        outputs = {
+            "manifest": f"s3://{self.account.bucket('transformed')}/{layout['manifests']}run_id={run_id}/manifest.json",
+            "workspace": str(self.workspace.home),
+        }
+        manifest = state.get("manifest") or {}
+        if manifest.get("messages"):
+            outputs["messages"] = manifest["messages"]
+        if state.get("training"):
+            outputs["model"] = state["training"]["ModelArtifacts"]
+        if state.get("registered"):
+            outputs["model_package"] = state["registered"]["ModelPackageArn"]
+        if state.get("publish"):
+            outputs["predictions"] = f"s3://{self.account.bucket('outputs')}/{layout['predictions']}"
+            outputs["predictions_local"] = str(
+                self.workspace.objects / self.account.bucket("outputs") / layout["predictions"]
+            )
+        return outputs
+
+    def _notification(self) -> str | None:
+        sqs = boto3.client("sqs")
+        messages = sqs.receive_message(QueueUrl=self.account.notifications_queue_url, MaxNumberOfMessages=10).get(
+            "Messages", []
+        )
+        texts = []
+        for message in messages:
+            body = json.loads(message["Body"])
+            texts.append(f"{body.get('Subject', '')}\n{body.get('Message', '')}")
+            sqs.delete_message(QueueUrl=self.account.notifications_queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return "\n\n".join(texts) or None
+
+    def run(self, path: Path, profile: str, mode: str) -> RunReport:
+        run_id = f"run-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}-{os.urandom(2).hex()}"
+        input_uri = self.upload(path, profile, mode, run_id)
+        self.log(f"run {run_id}: {input_uri} (profile {profile}, mode {mode})")
+        report = self.follow(self.start(input_uri, profile, mode, run_id))
+        self.workspace.append_history({
+            "run_id": run_id, "status": report.status, "mode": mode, "profile": profile, "input": str(path),
+            "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "seconds": round(report.seconds, 1), "totals": report.totals,
+            "gate": (report.gate or {}).get("decision"), "error": (report.error or {}).get("error"),
+        })  # fmt: skip
+        return report
+
+    def object_text(self, uri: str) -> str:
+        bucket, key = split_s3_uri(uri)
+        return boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+
+
+def _final_state(described: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The state JSON at the end: the execution output, or the input of the last "Record the ..." state."""
+    if described.get("output"):
+        return json.loads(described["output"])
+    for event in reversed(events):
+        details = event.get("stateEnteredEventDetails") or {}
+        if details.get("name", "").startswith("Record the"):
+            return json.loads(details.get("input") or "{}")
+    return {}
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+__all__ = ["ACCOUNT_ID", "REGION", "LocalRuntime", "RunFailedError", "RunReport"]
