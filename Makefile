@@ -19,6 +19,9 @@ INPUT ?= ../shared/data/twcs/twcs_first5000_monalisapatra26.csv.gz
 PROFILE ?= twcs
 MODE ?= predict
 OUT ?= .pulso/etl
+RUN_INPUT ?= data/sample_labelled.csv
+RUN_PROFILE ?= tweets
+RUN_MODE ?= auto
 
 .PHONY: help
 help: ## List the targets
@@ -47,6 +50,26 @@ glue39: $(GLUE39_STAMP) ## Create .venv-glue39: Python 3.9 with the Glue Python 
 .PHONY: test
 test: setup glue39 ## Run the whole test suite (the README's test command)
 	PULSO_GLUE39_PYTHON=$(abspath $(GLUE39_VENV))/bin/python $(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: run
+run: setup ## The whole pipeline locally (emulated AWS): RUN_INPUT (data/sample_labelled.csv), RUN_PROFILE, RUN_MODE
+	$(BIN)/pulso run --input $(RUN_INPUT) --profile $(RUN_PROFILE) --mode $(RUN_MODE)
+
+.PHONY: predict
+predict: setup ## Daily-style run: predict data/sample_unlabelled.jsonl with the newest approved model
+	$(BIN)/pulso run --input data/sample_unlabelled.jsonl --profile tweets --mode predict
+
+.PHONY: status history models
+status: setup ## The last local run and the champion model
+	$(BIN)/pulso status
+history: setup ## Every local run in the workspace (.pulso/ or $$PULSO_HOME)
+	$(BIN)/pulso history
+models: setup ## Model registry versions and metrics
+	$(BIN)/pulso models
+
+.PHONY: samples
+samples: setup ## Regenerate data/sample_*.{csv,jsonl} (deterministic)
+	$(BIN)/python data/make_samples.py
 
 .PHONY: lint
 lint: setup ## Lint with ruff (style, imports, Python 3.9 compatibility of the Glue units)

@@ -158,10 +158,12 @@ class EmulatedCompute:
 
     def _stream(self, command: list[str], env: dict[str, str], cwd: Path, log_path: Path, prefix: str) -> int:
         """Run a process, copying its output to the log file and (line by line) to the job log."""
-        with log_path.open("w", encoding="utf-8") as log_file:
-            process = subprocess.Popen(
+        with (
+            log_path.open("w", encoding="utf-8") as log_file,
+            subprocess.Popen(
                 command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-            )
+            ) as process,
+        ):
             assert process.stdout is not None
             for line in process.stdout:
                 log_file.write(line)
@@ -217,6 +219,7 @@ class EmulatedCompute:
     def invoke_lambda(self, function_name: str, handler: str, environment: dict[str, str], event: Any) -> Any:
         module_name, _, function = handler.rpartition(".")
         module = importlib.import_module(module_name)
+        importlib.import_module("lambdas.common").config.cache_clear()  # every local invocation is a cold start
         self.log(f"[lambda {function_name}] invoked")
         with _ENVIRONMENT_LOCK:
             saved = {key: os.environ.get(key) for key in environment}

@@ -72,7 +72,6 @@ def definition_values(
     layout = config.layout
     return {
         "project": config.project,
-        "region": region,
         "kms_key_arn": kms_key_arn,
         "transformed_bucket": name("buckets.transformed"),
         "models_bucket": name("buckets.models"),
@@ -96,8 +95,16 @@ def definition_values(
         "use_spot": sagemaker.use_spot,
         "stopping_condition": stopping,
         "metric_definitions": list(config.training.metric_definitions),
+        "hyperparameters": {
+            # The SageMaker PyTorch container reads its own entries JSON-encoded.
+            "sagemaker_program": json.dumps("train.py"),
+            "sagemaker_submit_directory": json.dumps(
+                f"s3://{name('buckets.models')}/{layout['code']}training/sourcedir.tar.gz"
+            ),
+            "sagemaker_region": json.dumps(region),
+            **config.pipeline.hyperparameters,
+        },
         "manifests_prefix": layout["manifests"],
-        "code_prefix": layout["code"],
         "embeddings_prefix": layout["embeddings"],
         "training_jobs_prefix": layout["training_jobs"],
         "transform_output_prefix": layout["transform_output"],

@@ -375,16 +375,25 @@ def _wrap(owner: Any, name: str, replacement: Callable[..., Any]) -> None:
     setattr(owner, name, wrapper)
 
 
+def missing_internals() -> list[str]:
+    """The moto attributes this module relies on that do not exist (empty when moto is as expected)."""
+    missing = []
+    for owner, names in MOTO_INTERNALS.items():
+        for name in names:
+            if not hasattr(owner, name) and name not in _INSTANCE_ATTRIBUTES:
+                missing.append(f"{getattr(owner, '__name__', owner)}.{name}")
+    return missing
+
+
 def install() -> None:
     """Patch moto once per process (idempotent)."""
     global _installed
     with _install_lock:
         if _installed:
             return
-        for owner, names in MOTO_INTERNALS.items():
-            missing = [name for name in names if not hasattr(owner, name) and name not in _INSTANCE_ATTRIBUTES]
-            if missing:
-                raise RuntimeError(f"moto changed: {getattr(owner, '__name__', owner)} lacks {missing}")
+        missing = missing_internals()
+        if missing:
+            raise RuntimeError(f"moto changed: {', '.join(missing)} no longer exist (pin it as requirements.lock does)")
         original_factory = state_task_factory.state_task_service_for
         state_task_factory.state_task_service_for = functools.partial(_service_for, original_factory)
         _wrap(FakeJob, "start_job_run", _glue_start_job_run)

@@ -93,13 +93,17 @@ class LocalRuntime:
     @classmethod
     @contextlib.contextmanager
     def open(
-        cls, home: Path, log: Callable[[str], None] | None = None, config: PulsoConfig | None = None
+        cls,
+        home: Path,
+        log: Callable[[str], None] | None = None,
+        config: PulsoConfig | None = None,
+        compute_class: type[EmulatedCompute] = EmulatedCompute,
     ) -> Iterator[LocalRuntime]:
         from moto import mock_aws
 
         say = log or _stderr
         workspace = Workspace(home)
-        compute = EmulatedCompute(workspace.reset_compute_dir(), say, REGION)
+        compute = compute_class(workspace.reset_compute_dir(), say, REGION)
         with (
             _environment(_CREDENTIALS),
             mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),

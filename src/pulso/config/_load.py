@@ -350,7 +350,7 @@ def _training(node: _Node) -> TrainingSettings:
 
 
 def _pipeline(node: _Node) -> PipelineSettings:
-    node.only("quality_gate", "sagemaker")
+    node.only("quality_gate", "hyperparameters", "sagemaker")
     gate = node.child("quality_gate")
     gate.only("metric", "floor", "tolerance")
     bounds = {}
@@ -368,7 +368,14 @@ def _pipeline(node: _Node) -> PipelineSettings:
     values["use_spot"] = sagemaker.get("use_spot", bool)
     if values["max_payload_mb"] > 100:
         raise sagemaker.fail("max_payload_mb", f"must be at most 100 (got {values['max_payload_mb']})")
-    return PipelineSettings(QualityGateSettings(gate.text("metric"), **bounds), SageMakerSettings(**values))
+    hyperparameters = {}
+    for key, value in node.get("hyperparameters", dict, {}).items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise node.fail(f"hyperparameters.{key}", f"must be a string or a number (got {value!r})")
+        hyperparameters[key] = str(value)
+    return PipelineSettings(
+        QualityGateSettings(gate.text("metric"), **bounds), SageMakerSettings(**values), hyperparameters
+    )
 
 
 def build_config(data: Mapping[str, Any]) -> PulsoConfig:

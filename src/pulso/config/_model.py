@@ -172,6 +172,7 @@ class SageMakerSettings:
 class PipelineSettings:
     quality_gate: QualityGateSettings
     sagemaker: SageMakerSettings
+    hyperparameters: Mapping[str, str]  # passed to every training job (SageMaker wants strings)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,71 @@
+"""Helpers shared by the Lambda handlers: S3 URIs, JSON objects on S3, the configuration, JSON log lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from pulso.config import PulsoConfig, load_config
+
+S3_SCHEME = "s3://"
+_MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
+
+
+class ObjectNotFoundError(Exception):
+    """An S3 object a handler needs does not exist."""
+
+
+@functools.cache
+def config() -> PulsoConfig:
+    """The configuration, loaded once per Lambda container (overlay from `$PULSO_CONFIG` when set)."""
+    return load_config()
+
+
+def session_or_default(session: boto3.Session | None) -> boto3.Session:
+    return session if session is not None else boto3.Session()
+
+
+def parse_s3_uri(uri: str) -> tuple[str, str]:
+    """`s3://bucket/some/key` -> `("bucket", "some/key")`; raises ValueError for anything else."""
+    if not isinstance(uri, str) or not uri.startswith(S3_SCHEME):
+        raise ValueError(f"not an S3 URI: {uri!r} (expected s3://bucket/key)")
+    bucket, _, key = uri[len(S3_SCHEME) :].partition("/")
+    if not bucket:
+        raise ValueError(f"S3 URI without a bucket: {uri!r}")
+    return bucket, key
+
+
+def s3_uri(bucket: str, key: str) -> str:
+    return f"{S3_SCHEME}{bucket}/{key}"
+
+
+def is_missing_object(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") in _MISSING_OBJECT_CODES
+
+
+def read_json(uri: str, *, session: boto3.Session | None = None) -> Any:
+    """The JSON document stored at `uri`; ObjectNotFoundError when the object does not exist."""
+    bucket, key = parse_s3_uri(uri)
+    s3 = session_or_default(session).client("s3")
+    try:
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except ClientError as error:
+        if is_missing_object(error):
+            raise ObjectNotFoundError(f"{uri} does not exist") from None
+        raise
+    return json.loads(body)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def log(message: str, **fields: Any) -> None:
+    """One JSON line on stdout (CloudWatch Logs keeps it as one searchable event)."""
+    print(json.dumps({"message": message, **fields}, default=str, ensure_ascii=False), file=sys.stdout, flush=True)

@@ -1,0 +1,318 @@
+"""Record the run: one row of the `runs` table, and the subject and message of the notification.
+
+Event: the whole state JSON of the execution (`input`, `profile`, `mode`, `run_id`, `started_at` and what the
+states added: `etl`, `manifest`, `training`, `gate`, `registered`, `champion`, `model`, `transform`,
+`publish`, optionally `predictions: {"count"}`), plus `error: {Error, Cause}` when a state failed. Any of the
+later keys may be absent (predict mode, nothing to predict, failure part-way).
+
+A request the state machine rejected ("Check the request") arrives as `{run_id, started_at, request, error}`.
+When the predictions were published and the state JSON has no count, the count is read from the publish job's
+summary (`s3://<outputs>/predictions-manifests/run_id=R/summary.json`, key `predictions`).
+
+Writes one JSON line to `s3://$OUTPUTS_BUCKET/runs/ingest_date=D/run_id=R.json` (SSE-KMS with $KMS_KEY_ID when
+set) and returns `{"subject", "message", "run"}`. Timestamps are written as `YYYY-MM-DD HH:MM:SS.fff` (UTC),
+the form Athena's JSON SerDes read as `timestamp`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from typing import Any
+
+import boto3
+
+from lambdas.common import ObjectNotFoundError, config, log, read_json, s3_uri, session_or_default, utc_now
+from pulso.config import PulsoConfig
+
+SUCCEEDED, FAILED = "SUCCEEDED", "FAILED"
+SUBJECT_MAX_CHARS = 99  # SNS: "less than 100 characters", ASCII, no line breaks
+_CAUSE_MAX_CHARS = 2000
+
+# The states in the order the pipeline enters them, each with the key it adds to the state JSON.
+ETL_STATES = (("etl", "Validate and transform the upload"), ("manifest", "Read the run manifest"))
+TRAINING_STATES = (
+    ("training", "Train a candidate model"),
+    ("gate", "Compare the candidate with the champion"),
+    ("registered", "Register the candidate model"),
+)
+CHAMPION_STATES = (("champion", "Find the newest approved model"),)
+PREDICTION_STATES = (
+    ("model", "Create the model"),
+    ("transform", "Predict sentiment in batch"),
+    ("publish", "Publish the predictions"),
+)
+RECORD_STATE = "Record the run"
+REQUEST_STATE = "Check the request"
+# Where the publish job writes its summary: layout key and default, as in glue_jobs.publish_job.
+PREDICTION_SUMMARIES = ("prediction_manifests", "predictions-manifests/")
+
+
+def _timestamp(value: Any) -> str | None:
+    """An ISO 8601 time (`2026-11-22T10:00:00.123Z`, `$$.Execution.StartTime`) as UTC `YYYY-MM-DD HH:MM:SS.fff`."""
+    if not value:
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            return None  # an unreadable start time must not keep the run from being recorded
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.isoformat(sep=" ", timespec="milliseconds")
+
+
+def _count(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _wants_training(state: dict[str, Any]) -> bool:
+    manifest = state.get("manifest")
+    return state.get("mode") != "predict" and (manifest is None or bool(manifest.get("enough_labelled_rows")))
+
+
+def _wants_predictions(state: dict[str, Any]) -> bool:
+    manifest = state.get("manifest")
+    return manifest is None or int(manifest.get("transform_input_records", 0)) > 0
+
+
+def failed_state(state: dict[str, Any]) -> str:
+    """The state that failed: `error.State` when the definition sets it, else the first state whose key is missing."""
+    named = (state.get("error") or {}).get("State")
+    if named:
+        return str(named)
+    if "request" in state and "input" not in state:
+        return REQUEST_STATE
+    expected = list(ETL_STATES)
+    if _wants_training(state):
+        expected += TRAINING_STATES
+    expected += CHAMPION_STATES
+    if _wants_predictions(state):
+        expected += PREDICTION_STATES
+    for key, name in expected:
+        if key not in state:
+            return name
+    return RECORD_STATE
+
+
+def error_cause(error: dict[str, Any]) -> str:
+    """The readable part of a Step Functions error cause (Lambda, Glue and SageMaker causes are JSON)."""
+    cause = error.get("Cause")
+    if not cause:
+        return ""
+    try:
+        parsed = json.loads(cause)
+    except (TypeError, ValueError):
+        return str(cause)[:_CAUSE_MAX_CHARS]
+    if isinstance(parsed, dict):
+        for key in ("errorMessage", "ErrorMessage", "FailureReason", "StatusMessage", "message", "Message"):
+            if parsed.get(key):
+                return str(parsed[key])[:_CAUSE_MAX_CHARS]
+    return str(cause)[:_CAUSE_MAX_CHARS]
+
+
+def _gate_columns(state: dict[str, Any]) -> tuple[str, str]:
+    gate = state.get("gate")
+    if gate:
+        return gate["decision"], gate.get("reason", "")
+    manifest = state.get("manifest")
+    if state.get("mode") == "predict":
+        return "skipped", "predict mode: no candidate trained, the newest approved model predicts"
+    if manifest is not None and not manifest.get("enough_labelled_rows"):
+        return "skipped", (
+            f"not enough labelled rows to train ({manifest.get('labelled_rows', 0):,} labelled, "
+            f"{manifest.get('min_labelled_rows', 0):,} needed, with train and validation rows)"
+        )
+    if state.get("error"):
+        return "skipped", "the run failed before the quality gate"
+    return "skipped", "no quality gate ran"
+
+
+def build_row(state: dict[str, Any], *, finished_at: dt.datetime, cfg: PulsoConfig) -> dict[str, Any]:
+    """The `runs` table row (its columns, in order, then the partition `ingest_date`)."""
+    request = state.get("request") if isinstance(state.get("request"), dict) else {}
+    asked = {key: request[key] for key in ("input", "profile", "mode") if isinstance(request.get(key), str)}
+    state = {**asked, **state}  # a rejected request keeps what it asked for under `request`
+    manifest = state.get("manifest") or {}
+    totals = manifest.get("totals") or {}
+    gate = state.get("gate") or {}
+    champion = state.get("champion") or {}
+    started_at = _timestamp(state.get("started_at"))
+    decision, reason = _gate_columns(state)
+    compared_with = (gate.get("champion") or {}) if gate else champion
+    champion_recall = compared_with.get("test_macro_recall")
+    predictions = (state.get("predictions") or {}).get("count")
+    if predictions is None and manifest and not _wants_predictions(state) and not state.get("error"):
+        predictions = 0
+    values = {
+        "run_id": state.get("run_id") or manifest.get("run_id"),
+        "mode": state.get("mode"),
+        "profile": state.get("profile"),
+        "input": state.get("input"),
+        "status": FAILED if state.get("error") else SUCCEEDED,
+        "started_at": started_at,
+        "finished_at": _timestamp(finished_at),
+        "rows_read": _count(totals.get("read")),
+        "curated": _count(totals.get("curated")),
+        "quarantined": _count(totals.get("quarantined")),
+        "duplicates": _count(totals.get("duplicates")),
+        "labelled": _count(totals.get("labelled")),
+        "model_version": champion.get("model_version") if "transform" in state else None,
+        "candidate_macro_recall": _number((gate.get("candidate") or {}).get("test_macro_recall")),
+        "champion_macro_recall": _number(champion_recall),
+        "gate_decision": decision,
+        "gate_reason": reason,
+        "predictions": _count(predictions),
+    }
+    row = {name: values.get(name) for name in cfg.table("runs").column_names}  # an overlay may add columns
+    row["ingest_date"] = manifest.get("ingest_date") or (started_at or _timestamp(finished_at))[:10]
+    return row
+
+
+def run_key(row: dict[str, Any], cfg: PulsoConfig) -> str:
+    return f"{cfg.table('runs').prefix}ingest_date={row['ingest_date']}/run_id={row['run_id']}.json"
+
+
+def _ascii_line(text: str) -> str:
+    return " ".join(text.encode("ascii", "replace").decode("ascii").split())
+
+
+def subject(row: dict[str, Any], state: dict[str, Any]) -> str:
+    """One ASCII line under 100 characters, e.g. `Pulso run R succeeded: 1,234 curated, model approved`."""
+    if row["status"] == FAILED:
+        error = (state.get("error") or {}).get("Error") or "error"
+        text = f"Pulso run {row['run_id']} FAILED in {failed_state(state)}: {error}"
+    else:
+        text = f"Pulso run {row['run_id']} succeeded: "
+        text += f"{row['curated']:,} curated" if row["curated"] is not None else "no counts"
+        extras = [f"model {row['gate_decision']}"] if row["gate_decision"] != "skipped" else []
+        extras += [f"{row['predictions']:,} predicted"] if row["predictions"] else []
+        for extra in extras:  # in order of importance, each only when it still fits
+            if len(text) + 2 + len(extra) <= SUBJECT_MAX_CHARS:
+                text += f", {extra}"
+    text = _ascii_line(text)
+    return text if len(text) <= SUBJECT_MAX_CHARS else text[: SUBJECT_MAX_CHARS - 3] + "..."
+
+
+def _metric(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
+
+
+def message(row: dict[str, Any], state: dict[str, Any], *, bucket: str, cfg: PulsoConfig) -> str:
+    """A readable multi-line summary of the run for the notification (`bucket`: the outputs bucket)."""
+    lines = [
+        f"Pulso run {row['run_id']}: {row['status']}",
+        f"Mode: {row['mode']}, profile: {row['profile']}",
+        f"Input: {row['input']}",
+        f"Started: {row['started_at'] or 'n/a'} UTC, finished: {row['finished_at']} UTC",
+        "",
+    ]
+    if row["rows_read"] is not None:
+        lines.append(
+            f"Rows: {row['rows_read']:,} read = {row['curated']:,} curated + {row['quarantined']:,} quarantined"
+            f" + {row['duplicates']:,} duplicates; {row['labelled']:,} labelled"
+        )
+    else:
+        lines.append("Rows: no counts (the run stopped before the manifest was read)")
+    gate = state.get("gate")
+    if gate:
+        champion = gate.get("champion")
+        versus = f"champion version {champion['version']} {_metric(row['champion_macro_recall'])}" if champion else ""
+        lines.append(
+            f"Model: candidate test_macro_recall {_metric(row['candidate_macro_recall'])}"
+            + (f" vs {versus}" if versus else " (no champion yet)")
+        )
+        registered = (state.get("registered") or {}).get("ModelPackageArn")
+        if registered:
+            lines.append(f"Registered: {registered} ({gate.get('approval_status', '')})")
+    lines.append(f"Quality gate: {row['gate_decision']}: {row['gate_reason']}")
+    champion = state.get("champion")
+    if champion:
+        recall = _metric(champion.get("test_macro_recall"))
+        lines.append(f"Champion: {champion.get('model_version')} (test_macro_recall {recall})")
+    if row["predictions"] is not None:
+        by = f" by {row['model_version']}" if row["model_version"] else ""
+        lines.append(f"Predictions: {row['predictions']:,}{by}")
+    lines += ["", "Outputs:"]
+    manifest = state.get("manifest") or {}
+    if manifest.get("messages"):
+        lines.append(f"  curated messages: {manifest['messages']}")
+    if "publish" in state:
+        predictions = f"{cfg.table('predictions').prefix}ingest_date={row['ingest_date']}/run_id={row['run_id']}/"
+        lines.append(f"  predictions: {s3_uri(bucket, predictions)}")
+    lines.append(f"  run record: {s3_uri(bucket, run_key(row, cfg))}")
+    error = state.get("error")
+    if error:
+        lines += [
+            "",
+            f"Failed in: {failed_state(state)}",
+            f"Error: {error.get('Error', 'error')}",
+            f"Cause: {error_cause(error) or 'n/a'}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def published_predictions(
+    state: dict[str, Any], *, bucket: str, cfg: PulsoConfig, session: boto3.Session | None = None
+) -> int | None:
+    """The prediction count of the publish job's summary, or None when it cannot be read (logged)."""
+    key, default = PREDICTION_SUMMARIES
+    uri = s3_uri(bucket, f"{cfg.layout.get(key, default)}run_id={state.get('run_id')}/summary.json")
+    try:
+        return int(read_json(uri, session=session)["predictions"])
+    except (ObjectNotFoundError, KeyError, TypeError, ValueError) as error:
+        log("prediction count unknown: the publish summary cannot be read", summary=uri, error=str(error))
+        return None
+
+
+def outputs_bucket(context: Any) -> str:
+    """$OUTPUTS_BUCKET, else the configured name with the account id of the invoked function's ARN."""
+    bucket = os.environ.get("OUTPUTS_BUCKET")
+    if bucket:
+        return bucket
+    arn = getattr(context, "invoked_function_arn", "") or ""
+    parts = arn.split(":")
+    if len(parts) < 5 or not parts[4]:
+        raise RuntimeError("environment variable OUTPUTS_BUCKET is not set")
+    return config().resource_name("buckets.outputs", account_id=parts[4])
+
+
+def record_run(
+    state: dict[str, Any],
+    *,
+    bucket: str,
+    kms_key_id: str | None = None,
+    cfg: PulsoConfig | None = None,
+    session: boto3.Session | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    cfg = cfg or config()
+    if "publish" in state and (state.get("predictions") or {}).get("count") is None:
+        count = published_predictions(state, bucket=bucket, cfg=cfg, session=session)
+        if count is not None:
+            state = {**state, "predictions": {"count": count}}
+    row = build_row(state, finished_at=now or utc_now(), cfg=cfg)
+    if not row["run_id"]:
+        raise ValueError("the state JSON has no run_id")
+    key = run_key(row, cfg)
+    extra = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key_id} if kms_key_id else {}
+    session_or_default(session).client("s3").put_object(
+        Bucket=bucket,
+        Key=key,
+        Body=(json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"),
+        ContentType="application/json",
+        **extra,
+    )
+    log("run recorded", record=s3_uri(bucket, key), status=row["status"])
+    return {"subject": subject(row, state), "message": message(row, state, bucket=bucket, cfg=cfg), "run": row}
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return record_run(event, bucket=outputs_bucket(context), kms_key_id=os.environ.get("KMS_KEY_ID") or None)

@@ -1,0 +1,269 @@
+"""The production state machine under the emulated account: happy path, failures, quality gate, idempotence.
+
+Each test opens its own emulated account on a fresh workspace. Training uses the shipped labelled sample
+with small hyperparameters (from a configuration overlay, the way a user would tune them), so a run
+takes seconds; the full-size pipeline is measured by `make bench-pipeline`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from moto.core.exceptions import JsonRESTError
+
+from pulso.config import OVERLAY_ENV, load_config
+from pulso_local.account import ACCOUNT_ID
+from pulso_local.compute import EmulatedCompute
+from pulso_local.emulator import JobFailedError
+from pulso_local.runtime import LocalRuntime, RunReport
+from tests.conftest import REPO_ROOT
+
+LABELLED = REPO_ROOT / "data" / "sample_labelled.csv"
+UNLABELLED = REPO_ROOT / "data" / "sample_unlabelled.jsonl"
+FAST = {"epochs": 3, "hidden_size": 32, "glove_top_words": 5000, "patience": 2}
+TRAIN_PATH = [
+    "Check the request", "Start the run", "Validate and transform the upload", "Read the run manifest",
+    "Train or only predict?", "Train a candidate model", "Compare the candidate with the champion",
+    "Register the candidate model", "Find the newest approved model", "Anything to predict?", "Create the model",
+    "Predict sentiment in batch", "Publish the predictions", "Record the run", "Notify success",
+]  # fmt: skip
+FAILURE_TAIL = ["Describe the failure", "Record the failure", "Notify failure", "Pipeline failed"]
+
+
+OVERLAY = {"pipeline": {"hyperparameters": FAST, "quality_gate": {"floor": 0.4}}}
+
+
+@pytest.fixture(scope="module")
+def overlay_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("overlay") / "overlay.json"
+    path.write_text(json.dumps(OVERLAY))
+    return path
+
+
+@pytest.fixture
+def overlay(overlay_file: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Small training for tests; the same overlay reaches the jobs, the Lambdas and train.py."""
+    monkeypatch.setenv(OVERLAY_ENV, str(overlay_file))
+    return overlay_file
+
+
+def open_runtime(home: Path, compute_class: type[EmulatedCompute] = EmulatedCompute) -> Any:
+    return LocalRuntime.open(home, log=lambda message: None, config=load_config(), compute_class=compute_class)
+
+
+def states_entered(runtime: LocalRuntime, run_id: str) -> list[str]:
+    sfn = boto3.client("stepfunctions")
+    arn = f"{runtime.account.state_machine_arn.replace(':stateMachine:', ':execution:')}:{run_id}"
+    events = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+    return [event["stateEnteredEventDetails"]["name"] for event in events if "stateEnteredEventDetails" in event]
+
+
+def predictions(home: Path, run_id: str) -> pd.DataFrame:
+    """The run's predictions table, as saved in the workspace."""
+    root = home / "s3" / load_config().resource_name("buckets.outputs", account_id=ACCOUNT_ID) / "predictions"
+    parts = sorted(root.glob(f"ingest_date=*/run_id={run_id}/*.parquet"))
+    assert parts, f"no prediction parts for {run_id}"
+    return pd.concat([pq.read_table(part).to_pandas() for part in parts], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def trained_workspace(overlay_file: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RunReport]:
+    """A workspace after one successful train_and_predict run on the labelled sample (made once)."""
+    home = tmp_path_factory.mktemp("trained") / "home"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(OVERLAY_ENV, str(overlay_file))
+        with open_runtime(home) as runtime:
+            report = runtime.run(LABELLED, "tweets", "train_and_predict")
+            entered = states_entered(runtime, report.run_id)
+    assert report.status == "SUCCEEDED", report.error
+    assert entered == TRAIN_PATH
+    return home, report
+
+
+@pytest.fixture
+def trained_home(trained_workspace: tuple[Path, RunReport], tmp_path: Path, overlay: Path) -> tuple[Path, RunReport]:
+    """A private copy of the trained workspace."""
+    home, report = trained_workspace
+    shutil.copytree(home, tmp_path / "home")
+    return tmp_path / "home", report
+
+
+@pytest.mark.slow
+def test_a_labelled_upload_runs_every_state_and_leaves_every_artifact(trained_home: tuple[Path, RunReport]) -> None:
+    home, report = trained_home
+    totals = report.totals
+    assert totals["read"] == totals["curated"] + totals["quarantined"] + totals["duplicates"]
+    assert totals["quarantined"] > 0  # the sample carries bad rows and duplicates on purpose
+    assert totals["duplicates"] > 0
+    assert [file["read"] for file in report.files] == [totals["read"]]
+    assert report.gate["decision"] == "approved"
+    assert report.metrics["candidate"]["test_macro_recall"] > 0.4
+    assert report.outputs["model_package"].endswith("/1")
+    assert report.notification.startswith(f"Pulso run {report.run_id} succeeded")
+
+    buckets = {path.name.split("-")[2]: path for path in (home / "s3").iterdir()}
+    run = report.run_id
+    assert list((buckets["transformed"] / "messages").glob(f"ingest_date=*/run_id={run}/*.parquet"))
+    assert list(buckets["models"].glob(f"training-jobs/{run}-train-0/output/model.tar.gz"))
+    assert list(buckets["models"].glob(f"training-jobs/{run}-train-0/output/output.tar.gz"))
+    manifest = json.loads(next(buckets["transformed"].glob(f"manifests/run_id={run}/manifest.json")).read_text())
+    registry = json.loads((home / "registry.json").read_text())["packages"]
+    assert [(package["version"], package["approval_status"]) for package in registry] == [(1, "Approved")]
+    assert float(registry[0]["metadata"]["test_macro_recall"]) == report.metrics["candidate"]["test_macro_recall"]
+
+    table = predictions(home, run)
+    assert len(table) == manifest["outputs"]["transform_input_records"]
+    assert set(table["label"]) <= {-1, 0, 1}
+    assert table["model_version"].unique().tolist() == ["pulso-dev-sentiment/1"]
+    record = json.loads(next(buckets["outputs"].glob(f"runs/ingest_date=*/run_id={run}.json")).read_text())
+    assert record["status"] == "SUCCEEDED"
+    assert record["curated"] == totals["curated"]
+    assert record["predictions"] == len(table)
+
+
+@pytest.mark.slow
+def test_a_worse_candidate_is_not_approved_and_the_champion_predicts(
+    trained_home: tuple[Path, RunReport], tmp_path: Path
+) -> None:
+    home, _ = trained_home
+    shuffled = tmp_path / "shuffled.csv"
+    frame = pd.read_csv(LABELLED, dtype=str, keep_default_na=False)
+    labels = frame["label"].sample(frac=1.0, random_state=7).to_numpy()
+    frame["label"] = labels  # labels no longer match the texts: the candidate learns noise
+    frame["id"] = "shuffled-" + frame["id"]
+    frame.to_csv(shuffled, index=False)
+    with open_runtime(home) as runtime:
+        report = runtime.run(shuffled, "tweets", "train_and_predict")
+    table = predictions(home, report.run_id)
+    assert report.status == "SUCCEEDED", report.error
+    assert report.gate["decision"] == "rejected"
+    assert report.gate["approval_status"] == "PendingManualApproval"
+    assert report.metrics["champion"]["version"] == 1
+    assert table["model_version"].unique().tolist() == ["pulso-dev-sentiment/1"]
+    registry = json.loads((home / "registry.json").read_text())["packages"]
+    assert [(package["version"], package["approval_status"]) for package in registry] == [
+        (1, "Approved"), (2, "PendingManualApproval")]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_predict_mode_uses_the_champion_and_reruns_duplicate_nothing(trained_home: tuple[Path, RunReport]) -> None:
+    home, _ = trained_home
+    with open_runtime(home) as runtime:
+        first = runtime.run(UNLABELLED, "tweets", "predict")
+        second = runtime.run(UNLABELLED, "tweets", "predict")
+        entered = states_entered(runtime, first.run_id)
+    tables = [predictions(home, report.run_id) for report in (first, second)]
+    assert first.status == second.status == "SUCCEEDED"
+    assert "Train a candidate model" not in entered
+    assert len(tables[0]) == first.totals["curated"]
+    assert tables[0]["message_id"].is_unique
+    # The same messages get the same ids and the same answers; each run owns its own partition.
+    assert tables[0]["message_id"].tolist() == tables[1]["message_id"].tolist()
+    assert tables[0]["label"].tolist() == tables[1]["label"].tolist()
+
+
+def test_predict_mode_without_an_approved_model_fails_clearly(tmp_path: Path, overlay: Path) -> None:
+    with open_runtime(tmp_path / "home") as runtime:
+        report = runtime.run(UNLABELLED, "tweets", "predict")
+        entered = states_entered(runtime, report.run_id)
+    assert report.status == "FAILED"
+    assert report.error["error"] == "PipelineFailed"
+    assert "NoApprovedModelError" in report.error["cause"]
+    assert "no approved model in pulso-dev-sentiment" in report.error["cause"]
+    assert entered[-4:] == FAILURE_TAIL
+    assert "no approved model" in report.notification
+
+
+class _FailingGlue(EmulatedCompute):
+    def run_glue_job(self, job_name: str, script_location: str, arguments: dict[str, str]) -> None:
+        raise RuntimeError("disk full (injected)")
+
+
+class _FailingTransform(EmulatedCompute):
+    def run_transform_job(self, request: dict[str, Any], model: dict[str, Any]) -> None:
+        raise JobFailedError("ClientError: the container crashed (injected)")
+
+
+class _FailingGate(EmulatedCompute):
+    def invoke_lambda(self, function_name: str, handler: str, environment: dict[str, str], event: Any) -> Any:
+        if function_name.endswith("quality-gate"):
+            raise KeyError("evaluation.json has no metrics (injected)")
+        return super().invoke_lambda(function_name, handler, environment, event)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("compute_class", "mode", "failed_state", "cause"),
+    [
+        (_FailingGlue, "train_and_predict", "Validate and transform the upload", "disk full (injected)"),
+        (_FailingTransform, "predict", "Predict sentiment in batch", "the container crashed (injected)"),
+        (_FailingGate, "train_and_predict", "Compare the candidate with the champion", "has no metrics (injected)"),
+    ],
+)
+def test_each_failure_is_caught_notified_and_fails_the_run(
+    trained_home: tuple[Path, RunReport], compute_class: type[EmulatedCompute], mode: str, failed_state: str, cause: str
+) -> None:
+    home, _ = trained_home
+    with open_runtime(home, compute_class) as runtime:
+        report = runtime.run(LABELLED if mode == "train_and_predict" else UNLABELLED, "tweets", mode)
+        entered = states_entered(runtime, report.run_id)
+    assert report.status == "FAILED"
+    assert entered[-5:] == [failed_state, *FAILURE_TAIL]
+    assert cause in report.error["cause"]
+    assert cause in report.notification
+    history = [json.loads(line) for line in (home / "history.jsonl").read_text().splitlines()]
+    assert history[-1]["status"] == "FAILED"
+
+
+@pytest.mark.slow
+def test_a_failing_training_job_fails_the_run_with_its_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    overlay = tmp_path / "bad.json"
+    overlay.write_text(json.dumps({"pipeline": {"hyperparameters": {**FAST, "epochs": "ten"}}}))
+    monkeypatch.setenv(OVERLAY_ENV, str(overlay))
+    with open_runtime(tmp_path / "home") as runtime:
+        report = runtime.run(LABELLED, "tweets", "train_and_predict")
+        entered = states_entered(runtime, report.run_id)
+    assert report.status == "FAILED"
+    assert entered[-5:] == ["Train a candidate model", *FAILURE_TAIL]
+    assert "HyperparameterError: hyperparameter epochs must be a number (got 'ten')" in report.error["cause"]
+
+
+class _NoCapacityOnce(EmulatedCompute):
+    calls = 0
+
+    def run_training_job(self, request: dict[str, Any]) -> dict[str, Any]:
+        type(self).calls += 1
+        if type(self).calls == 1:
+            raise JsonRESTError("ResourceLimitExceeded", "no ml.c5.2xlarge capacity (injected)")
+        return super().run_training_job(request)
+
+
+@pytest.mark.slow
+def test_a_transient_error_is_retried_under_a_new_job_name(tmp_path: Path, overlay: Path) -> None:
+    _NoCapacityOnce.calls = 0
+    with open_runtime(tmp_path / "home", _NoCapacityOnce) as runtime:
+        report = runtime.run(LABELLED, "tweets", "train_and_predict")
+        jobs = boto3.client("sagemaker").list_training_jobs()["TrainingJobSummaries"]
+    assert report.status == "SUCCEEDED", report.error
+    assert _NoCapacityOnce.calls == 2
+    assert report.outputs["model"].split("/")[-3] == f"{report.run_id}-train-1"
+    assert {job["TrainingJobName"] for job in jobs} == {f"{report.run_id}-train-0", f"{report.run_id}-train-1"}
+
+
+def test_a_request_without_mode_is_rejected_and_recorded(tmp_path: Path, overlay: Path) -> None:
+    with open_runtime(tmp_path / "home") as runtime:
+        arn = boto3.client("stepfunctions").start_execution(
+            stateMachineArn=runtime.account.state_machine_arn,
+            name="bad-request",
+            input=json.dumps({"input": "s3://x/y"}),
+        )["executionArn"]
+        report = runtime.follow(arn)
+    assert report.status == "FAILED"
+    assert "InvalidRequest" in report.error["cause"]
