@@ -90,6 +90,10 @@ bench: setup ## Run every benchmark, print a table, write bench/results/*.json
 bench-etl: setup ## ETL and normaliser benchmark -> bench/results/etl.json
 	$(BIN)/python -m bench etl
 
+.PHONY: bench-pipeline
+bench-pipeline: setup ## Full TweetEval through the local pipeline -> bench/results/pipeline.json
+	$(BIN)/python -m bench pipeline
+
 .PHONY: bench-model
 bench-model: setup ## Train on full TweetEval, measure quality and inference speed -> bench/results/model.json
 	$(BIN)/python -m bench model

@@ -9,6 +9,7 @@ from bench import (
     etl,  # noqa: F401  (registers the "etl" benchmark)
     harness,
     model,  # noqa: F401  (registers the "model" benchmark)
+    pipeline,  # noqa: F401  (registers the "pipeline" benchmark)
 )
 
 

@@ -219,14 +219,16 @@ class EmulatedCompute:
     def invoke_lambda(self, function_name: str, handler: str, environment: dict[str, str], event: Any) -> Any:
         module_name, _, function = handler.rpartition(".")
         module = importlib.import_module(module_name)
-        importlib.import_module("lambdas.common").config.cache_clear()  # every local invocation is a cold start
+        cached_config = importlib.import_module("lambdas.common").config
         self.log(f"[lambda {function_name}] invoked")
         with _ENVIRONMENT_LOCK:
             saved = {key: os.environ.get(key) for key in environment}
             os.environ.update(environment)
+            cached_config.cache_clear()  # every local invocation is a cold start: it reads the configuration anew
             try:
                 return getattr(module, function)(event, _LambdaContext(function_name))
             finally:
+                cached_config.cache_clear()
                 for key, value in saved.items():
                     if value is None:
                         os.environ.pop(key, None)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import boto3
 
@@ -147,22 +148,29 @@ class LocalRuntime:
 
     def ingest(self, path: Path, profile: str, mode: str) -> list[str]:
         """As on AWS: upload to incoming/, and the S3 event reaches the on_upload Lambda, which starts runs."""
-        s3 = boto3.client("s3")
+        return self.deliver(self.put_upload(path, profile, mode))
+
+    def put_upload(self, path: Path, profile: str, mode: str) -> dict[str, Any]:
+        """Put a file under incoming/<profile>/; return the S3 "Object Created" notification S3 would send."""
         bucket = self.account.bucket("raw")
         key = f"{self.config.layout['raw_incoming']}{profile}/{'predict/' if mode == 'predict' else ''}{path.name}"
-        put = s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
-        event = {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": {
+        put = boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
+        return {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": {
             "bucket": {"name": bucket},
-            "object": {"key": key.replace(" ", "+"), "size": path.stat().st_size, "eTag": put["ETag"].strip('"'),
+            "object": {"key": quote_plus(key, safe="/"), "size": path.stat().st_size, "eTag": put["ETag"].strip('"'),
                        "versionId": put.get("VersionId")}}}]}  # fmt: skip
+
+    def deliver(self, event: dict[str, Any]) -> list[str]:
+        """Deliver an S3 event to the on_upload Lambda; the execution ARNs it started."""
         response = boto3.client("lambda").invoke(
             FunctionName=self.account.name("lambdas.on_upload"), Payload=json.dumps(event)
         )
         result = json.loads(response["Payload"].read())
         if response.get("FunctionError"):
             raise RunFailedError(f"on_upload failed: {result.get('errorMessage')}")
-        self.log(f"on_upload: {json.dumps(result)}")
-        return [item["execution_arn"] for item in result.get("started", [])]
+        self.log(f"on_upload: {len(result['started'])} started, {len(result['duplicates'])} duplicate deliveries, "
+                 f"{len(result['skipped'])} skipped")  # fmt: skip
+        return [item["execution_arn"] for item in result["started"]]
 
     # --- following a run ------------------------------------------------------------------------------
 

@@ -267,3 +267,21 @@ def test_a_request_without_mode_is_rejected_and_recorded(tmp_path: Path, overlay
         report = runtime.follow(arn)
     assert report.status == "FAILED"
     assert "InvalidRequest" in report.error["cause"]
+
+
+@pytest.mark.slow
+def test_an_upload_starts_one_run_through_on_upload_even_when_delivered_twice(
+    trained_home: tuple[Path, RunReport],
+) -> None:
+    home, _ = trained_home
+    with open_runtime(home) as runtime:
+        event = runtime.put_upload(UNLABELLED, "tweets", "predict")
+        first = runtime.deliver(event)
+        again = runtime.deliver(event)  # S3 delivers at least once: the same object version again
+        reports = [runtime.follow(arn) for arn in first]
+        executions = boto3.client("stepfunctions").list_executions(stateMachineArn=runtime.account.state_machine_arn)
+    assert len(first) == 1
+    assert again == []
+    assert reports[0].status == "SUCCEEDED", reports[0].error
+    assert reports[0].run_id.startswith("up-")
+    assert [item["name"] for item in executions["executions"]] == [reports[0].run_id]
