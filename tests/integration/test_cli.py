@@ -1,0 +1,61 @@
+"""The `pulso` console script as a user runs it: exit codes, the --json contract, the workspace commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+FAST = {"pipeline": {"hyperparameters": {"epochs": 3, "hidden_size": 32, "glove_top_words": 5000, "patience": 2}}}
+
+
+def pulso(*args: str, home: Path, overlay: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PULSO_HOME": str(home)}
+    if overlay is not None:
+        env["PULSO_CONFIG"] = str(overlay)
+    command = [sys.executable, "-m", "pulso_local.cli", *args]
+    return subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_run_json_status_history_and_models(tmp_path: Path) -> None:
+    overlay = tmp_path / "fast.json"
+    overlay.write_text(json.dumps(FAST))
+    home = tmp_path / "home"
+    result = pulso("run", "--json", home=home, overlay=overlay)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1, "stdout holds exactly one JSON object"
+    report = json.loads(lines[0])
+    assert report["status"] == "SUCCEEDED"
+    assert {"run_id", "status", "files", "totals", "metrics", "gate", "outputs"} <= set(report)
+    assert report["totals"] == {"read": 1500, "curated": 1490, "quarantined": 7, "duplicates": 3}
+    assert report["files"][0]["object"].endswith("sample_labelled.csv")
+    assert report["gate"]["decision"] == "approved"
+    assert "▶ Train a candidate model" in result.stderr
+    assert (home / "registry.json").is_file()
+
+    models = pulso("models", home=home)
+    assert models.returncode == 0
+    assert "Approved" in models.stdout.splitlines()[1]
+    status = pulso("status", home=home)
+    assert f"last run: {report['run_id']} SUCCEEDED" in status.stdout
+    assert "champion: version 1" in status.stdout
+    history = pulso("history", home=home)
+    assert report["run_id"] in history.stdout
+
+
+def test_usage_errors_exit_with_2_and_one_line(tmp_path: Path) -> None:
+    missing = pulso("run", "--input", str(tmp_path / "nope.csv"), home=tmp_path / "home")
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == f"pulso: input {tmp_path / 'nope.csv'} does not exist"
+    unknown = pulso("run", "--profile", "instagram", home=tmp_path / "home")
+    assert unknown.returncode == 2
+    assert "unknown source profile 'instagram'" in unknown.stderr
+    assert pulso("status", home=tmp_path / "empty").stdout.startswith("no runs yet")
