@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from pulso.errors import ConfigError
+from pulso.errors import AccountingError, ConfigError, InputError
+
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -51,3 +56,25 @@ def usage(spec: Mapping[str, Argument]) -> str:
         flag = "required" if argument.required else f"default: {argument.default}"
         lines.append(f"  --{name:<16} {argument.help} ({flag})")
     return "\n".join(lines)
+
+
+def job_main(
+    program: str,
+    doc: str,
+    spec: Mapping[str, Argument],
+    run: Callable[[Sequence[str]], Result],
+    argv: Sequence[str] | None,
+) -> Result:
+    """The console entry of a Glue job: `--help`, logging, and a one-line exit (which Glue shows as the run's
+    error) for a bad configuration, unreadable input or lost rows."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--help" in args or "-h" in args:
+        print(doc.strip() + "\n\n" + usage(spec))
+        raise SystemExit(0)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return run(args)
+    except ConfigError as error:
+        raise SystemExit(f"{program}: configuration error: {error}") from None
+    except (InputError, AccountingError) as error:
+        raise SystemExit(f"{program}: {error}") from None

@@ -12,18 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
-import sys
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from glue_jobs.arguments import Argument, parse_glue_arguments, usage
+from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
 from glue_jobs.pipeline import MODES, EtlJob, run_etl
+from glue_jobs.run_arguments import checked_ingest_date, checked_run_id, config_with_overlay, utc_now
 from glue_jobs.storage import store_for
-from pulso.config import load_config
-from pulso.config._load import parse_json
-from pulso.errors import AccountingError, ConfigError, InputError
 
 log = logging.getLogger("pulso.etl")
 
@@ -37,35 +33,15 @@ ARGUMENTS = {
     "config_overlay": Argument("JSON merged over the bundled configuration: path or s3:// URI", default=None),
     "kms_key_id": Argument("KMS key id or ARN for SSE-KMS uploads", default=None),
 }
-_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _overlay(uri: str | None) -> dict[str, Any] | None:
-    if not uri:
-        return None
-    try:
-        with store_for(uri).open_read(uri) as stream:
-            return dict(parse_json(stream.read().decode("utf-8"), uri))
-    except OSError as error:
-        raise ConfigError(f"cannot read --config_overlay {uri}: {error}") from None
 
 
 def build_job(args: Mapping[str, str | None], now: dt.datetime | None = None) -> EtlJob:
     """Validate parsed job arguments into an `EtlJob`."""
-    now = now or _utc_now()
+    now = now or utc_now()
     run_id = args["run_id"] or f"etl-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    if not _RUN_ID.fullmatch(run_id):
-        raise ConfigError(f"job argument --run_id must be 1-128 letters, digits, '.', '_' or '-' (got {run_id!r})")
-    ingest_date = args["ingest_date"] or now.strftime("%Y-%m-%d")
-    try:
-        dt.datetime.strptime(ingest_date, "%Y-%m-%d")
-    except ValueError:
-        raise ConfigError(f"job argument --ingest_date must be YYYY-MM-DD (got {ingest_date!r})") from None
-    config = load_config(_overlay(args["config_overlay"]))
+    checked_run_id(run_id)
+    ingest_date = checked_ingest_date(args["ingest_date"], now)
+    config = config_with_overlay(args["config_overlay"])
     return EtlJob(
         input_uri=str(args["input"]),
         output_root=str(args["output_root"]),
@@ -89,17 +65,7 @@ def run_job(argv: Sequence[str], boto3_session: object | None = None) -> dict[st
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     """Console entry point. Exits with a one-line message (which Glue shows as the run's error) on failure."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if "--help" in argv or "-h" in argv:
-        print(__doc__.strip() + "\n\n" + usage(ARGUMENTS))
-        raise SystemExit(0)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        manifest = run_job(argv)
-    except ConfigError as error:
-        raise SystemExit(f"pulso-etl: configuration error: {error}") from None
-    except (InputError, AccountingError) as error:
-        raise SystemExit(f"pulso-etl: {error}") from None
+    manifest = job_main("pulso-etl", __doc__ or "", ARGUMENTS, run_job, argv)
     summary = {key: manifest[key] for key in ("run_id", "status", "totals")}
     print(json.dumps({**summary, "manifest": manifest["outputs"]["manifest"]}))
     if manifest["status"] != "SUCCEEDED":

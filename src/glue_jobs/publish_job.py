@@ -21,13 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from glue_jobs.arguments import Argument, parse_glue_arguments, usage
+from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
 from glue_jobs.predictions import (
     OUTPUT_SUFFIX,
     TABLE,
@@ -37,11 +35,11 @@ from glue_jobs.predictions import (
     read_lines,
     too_long,
 )
+from glue_jobs.run_arguments import checked_ingest_date, checked_run_id, config_with_overlay, utc_now
 from glue_jobs.storage import ObjectStore, StoredObject, join_uri, store_for
 from glue_jobs.writers import RunLayout, TablePartWriter
-from pulso.config import PulsoConfig, load_config
-from pulso.config._load import parse_json
-from pulso.errors import AccountingError, ConfigError, InputError
+from pulso.config import PulsoConfig
+from pulso.errors import AccountingError, InputError
 
 log = logging.getLogger("pulso.publish")
 
@@ -58,7 +56,6 @@ ARGUMENTS = {
 # Layout keys (and their prefixes while pulso.json does not define them; an overlay may set them).
 ERRORS_LAYOUT = ("prediction_errors", "prediction-errors/")
 SUMMARIES_LAYOUT = ("prediction_manifests", "predictions-manifests/")
-_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 @dataclass(frozen=True)
@@ -112,37 +109,18 @@ class PublishLayout:
         return uri.startswith(table_root) and uri.rstrip("/").endswith(f"/run_id={self.run_id}")
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _overlay(uri: str | None) -> dict[str, Any] | None:
-    if not uri:
-        return None
-    try:
-        with store_for(uri).open_read(uri) as stream:
-            return dict(parse_json(stream.read().decode("utf-8"), uri))
-    except OSError as error:
-        raise ConfigError(f"cannot read --config_overlay {uri}: {error}") from None
-
-
 def build_job(args: Mapping[str, str | None], now: dt.datetime | None = None) -> PublishJob:
     """Validate parsed job arguments into a `PublishJob`."""
-    now = now or _utc_now()
+    now = now or utc_now()
     run_id = str(args["run_id"])
-    if not _RUN_ID.fullmatch(run_id):
-        raise ConfigError(f"job argument --run_id must be 1-128 letters, digits, '.', '_' or '-' (got {run_id!r})")
-    ingest_date = args["ingest_date"] or now.strftime("%Y-%m-%d")
-    try:
-        dt.datetime.strptime(ingest_date, "%Y-%m-%d")
-    except ValueError:
-        raise ConfigError(f"job argument --ingest_date must be YYYY-MM-DD (got {ingest_date!r})") from None
+    checked_run_id(run_id)
+    ingest_date = checked_ingest_date(args["ingest_date"], now)
     return PublishJob(
         predictions_input=str(args["predictions_input"]),
         output_root=str(args["output_root"]),
         run_id=run_id,
         ingest_date=ingest_date,
-        config=load_config(_overlay(args["config_overlay"])),
+        config=config_with_overlay(args["config_overlay"]),
         now=now,
     )
 
@@ -254,17 +232,7 @@ def run_job(argv: Sequence[str], boto3_session: object | None = None) -> dict[st
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     """Console entry point. Exits with a one-line message (which Glue shows as the run's error) on failure."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if "--help" in argv or "-h" in argv:
-        print(__doc__.strip() + "\n\n" + usage(ARGUMENTS))
-        raise SystemExit(0)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        summary = run_job(argv)
-    except ConfigError as error:
-        raise SystemExit(f"pulso-publish: configuration error: {error}") from None
-    except (InputError, AccountingError) as error:
-        raise SystemExit(f"pulso-publish: {error}") from None
+    summary = job_main("pulso-publish", __doc__ or "", ARGUMENTS, run_job, argv)
     counts = {key: summary[key] for key in ("run_id", "ingest_date", "objects", "lines", "predictions", "errors")}
     print(json.dumps({**counts, "summary": summary["outputs"]["summary"]}))
     return summary

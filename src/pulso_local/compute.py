@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import json
@@ -27,7 +28,7 @@ import sys
 import tarfile
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -221,19 +222,27 @@ class EmulatedCompute:
         module = importlib.import_module(module_name)
         cached_config = importlib.import_module("lambdas.common").config
         self.log(f"[lambda {function_name}] invoked")
-        with _ENVIRONMENT_LOCK:
-            saved = {key: os.environ.get(key) for key in environment}
-            os.environ.update(environment)
+        with _ENVIRONMENT_LOCK, patched_environment(environment):
             cached_config.cache_clear()  # every local invocation is a cold start: it reads the configuration anew
             try:
                 return getattr(module, function)(event, _LambdaContext(function_name))
             finally:
                 cached_config.cache_clear()
-                for key, value in saved.items():
-                    if value is None:
-                        os.environ.pop(key, None)
-                    else:
-                        os.environ[key] = value
+
+
+@contextlib.contextmanager
+def patched_environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then restore what was there."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 class _LambdaContext:

@@ -25,7 +25,7 @@ import boto3
 from pulso.config import PulsoConfig, load_config
 from pulso_local import emulator
 from pulso_local.account import ACCOUNT_ID, REGION, Account, create_account
-from pulso_local.compute import EmulatedCompute, split_s3_uri
+from pulso_local.compute import EmulatedCompute, patched_environment, split_s3_uri
 from pulso_local.workspace import Workspace
 
 _CREDENTIALS = {
@@ -68,20 +68,6 @@ class RunReport:
         }  # fmt: skip
 
 
-@contextlib.contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 class LocalRuntime:
     """One emulated account with the workspace loaded (use `LocalRuntime.open(...)`)."""
 
@@ -106,7 +92,7 @@ class LocalRuntime:
         workspace = Workspace(home)
         compute = compute_class(workspace.reset_compute_dir(), say, REGION)
         with (
-            _environment(_CREDENTIALS),
+            patched_environment(_CREDENTIALS),
             mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
             emulator.attached(compute),
         ):
