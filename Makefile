@@ -14,6 +14,15 @@ PYTHON39 ?= $(shell command -v python3.9 >/dev/null 2>&1 && python3.9 -c 'import
 GLUE39_VENV := .venv-glue39
 GLUE39_STAMP := $(GLUE39_VENV)/.setup-done
 
+# Terraform: the hashicorp/aws provider comes from a filesystem mirror found at run time (no registry access).
+TF_PROVIDER_BINARY = $(shell find / -path /proc -prune -o -name 'terraform-provider-aws_*' -print 2>/dev/null | head -n 1)
+TF_MIRROR ?= $(if $(TF_PROVIDER_BINARY),$(shell echo '$(TF_PROVIDER_BINARY)' | sed 's|/registry.terraform.io/.*||'),)
+TF_BUILD := terraform/build
+TF_CLI_CONFIG := $(abspath $(TF_BUILD))/terraform-cli.tfrc
+TF_ENV := terraform/environments/dev
+TF_MODULES := $(sort $(dir $(wildcard terraform/modules/*/main.tf)))
+TF := TF_CLI_CONFIG_FILE=$(TF_CLI_CONFIG) TF_IN_AUTOMATION=1 terraform
+
 PYTEST_ARGS ?=
 INPUT ?= ../shared/data/twcs/twcs_first5000_monalisapatra26.csv.gz
 PROFILE ?= twcs
@@ -71,6 +80,37 @@ models: setup ## Model registry versions and metrics
 samples: setup ## Regenerate data/sample_*.{csv,jsonl} (deterministic)
 	$(BIN)/python data/make_samples.py
 
+.PHONY: artifacts
+artifacts: setup ## Build lambdas.zip, glue_packages.zip, sourcedir.tar.gz into terraform/build/ (reproducible)
+	$(BIN)/python -m pulso_local.artifacts $(TF_BUILD)
+
+$(TF_CLI_CONFIG):
+	@test -n "$(TF_MIRROR)" || { echo "terraform provider mirror not found (looked for terraform-provider-aws_*)"; exit 1; }
+	@mkdir -p $(TF_BUILD)
+	@printf 'provider_installation {\n  filesystem_mirror {\n    path = "%s"\n  }\n}\n' "$(TF_MIRROR)" > $@
+
+.PHONY: tf-check
+tf-check: artifacts $(TF_CLI_CONFIG) ## Terraform offline checks: fmt, init + validate + test of every module and the dev root
+	terraform fmt -check -recursive terraform
+	@for dir in $(TF_MODULES) $(TF_ENV); do \
+	  echo "== $$dir"; \
+	  (cd $$dir && $(TF) init -backend=false -input=false >/dev/null && $(TF) validate -no-color) || exit 1; \
+	  if ls $$dir/tests/*.tftest.hcl >/dev/null 2>&1; then (cd $$dir && $(TF) test -no-color) || exit 1; fi; \
+	done
+
+.PHONY: deploy
+deploy: artifacts $(TF_CLI_CONFIG) ## Deploy to AWS: terraform init + apply of terraform/environments/dev (needs AWS credentials)
+	cd $(TF_ENV) && $(TF) init -input=false && $(TF) apply
+
+.PHONY: start
+start: ## Start a run on AWS: make start INPUT=s3://<raw>/incoming/tweets/file.csv PROFILE=tweets MODE=train_and_predict
+	aws stepfunctions start-execution --state-machine-arn "$$(cd $(TF_ENV) && $(TF) output -raw state_machine_arn)" \
+	  --input '{"input": "$(INPUT)", "profile": "$(PROFILE)", "mode": "$(MODE)"}'
+
+.PHONY: destroy
+destroy: $(TF_CLI_CONFIG) ## Destroy the AWS deployment of terraform/environments/dev
+	cd $(TF_ENV) && $(TF) destroy
+
 .PHONY: lint
 lint: setup ## Lint with ruff (style, imports, Python 3.9 compatibility of the Glue units)
 	$(BIN)/ruff check .
@@ -119,7 +159,7 @@ lock: ## Re-resolve requirements.in into requirements.lock (needs the package in
 
 .PHONY: clean
 clean: ## Remove caches and local outputs (keeps the virtual environments)
-	rm -rf .pytest_cache .ruff_cache bench/.work .pulso
+	rm -rf .pytest_cache .ruff_cache bench/.work .pulso $(TF_BUILD)
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 .PHONY: distclean
