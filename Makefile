@@ -20,7 +20,7 @@ TF_MIRROR ?= $(if $(TF_PROVIDER_BINARY),$(shell echo '$(TF_PROVIDER_BINARY)' | s
 TF_BUILD := terraform/build
 TF_CLI_CONFIG := $(abspath $(TF_BUILD))/terraform-cli.tfrc
 TF_ENV := terraform/environments/dev
-TF_MODULES := $(sort $(dir $(wildcard terraform/modules/*/main.tf)))
+TF_MODULES := $(sort $(dir $(wildcard terraform/modules/*/versions.tf)))
 TF := TF_CLI_CONFIG_FILE=$(TF_CLI_CONFIG) TF_IN_AUTOMATION=1 terraform
 
 PYTEST_ARGS ?=
@@ -88,6 +88,10 @@ $(TF_CLI_CONFIG):
 	@test -n "$(TF_MIRROR)" || { echo "terraform provider mirror not found (looked for terraform-provider-aws_*)"; exit 1; }
 	@mkdir -p $(TF_BUILD)
 	@printf 'provider_installation {\n  filesystem_mirror {\n    path = "%s"\n  }\n}\n' "$(TF_MIRROR)" > $@
+
+.PHONY: tf-mirror
+tf-mirror: ## Print the Terraform provider mirror folder found on this machine (empty when there is none)
+	@echo "$(TF_MIRROR)"
 
 .PHONY: tf-check
 tf-check: artifacts $(TF_CLI_CONFIG) ## Terraform offline checks: fmt, init + validate + test of every module and the dev root

@@ -58,8 +58,9 @@ module "training" {
 }
 
 module "analytics" {
-  source               = "../../modules/analytics"
-  names                = module.names
+  source = "../../modules/analytics"
+  # The tables live in the database the etl module creates: take its name from there, so they come after it.
+  names                = merge(module.names, { glue_database = module.etl.glue_database_name })
   tags                 = local.tags
   config               = local.config
   kms_key_arn          = module.storage.kms_key_arn
@@ -86,4 +87,5 @@ module "orchestration" {
   lambda_zip_path           = "${local.artifacts}/lambdas.zip"
   definition_template_path  = "${local.repo_root}/statemachine/pipeline.asl.json.tftpl"
   daily_schedule_expression = var.daily_schedule_expression
+  log_group_names           = module.monitoring.log_group_names
 }

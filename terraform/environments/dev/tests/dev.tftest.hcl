@@ -1,0 +1,135 @@
+# The dev root with a mocked provider: the modules wire together, every bucket uses the project key, the
+# state machine calls the expected integrations, and the optional Redshift stack follows its switch.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:user/test"
+    }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+    }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:role/mock"
+    }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn = "arn:aws:lambda:eu-west-1:123456789012:function:mock"
+    }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = {
+      arn = "arn:aws:sns:eu-west-1:123456789012:mock"
+    }
+  }
+  mock_resource "aws_sfn_state_machine" {
+    defaults = {
+      arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:mock"
+    }
+  }
+  mock_resource "aws_glue_job" {
+    defaults = {
+      arn = "arn:aws:glue:eu-west-1:123456789012:job/mock"
+    }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = {
+      arn = "arn:aws:events:eu-west-1:123456789012:rule/mock"
+    }
+  }
+  mock_resource "aws_sagemaker_model_package_group" {
+    defaults = {
+      arn = "arn:aws:sagemaker:eu-west-1:123456789012:model-package-group/mock"
+    }
+  }
+}
+
+override_resource {
+  target = module.storage.module.bucket["raw"].aws_s3_bucket.this
+  values = {
+    arn = "arn:aws:s3:::pulso-dev-raw-123456789012"
+  }
+}
+
+override_resource {
+  target = module.storage.module.bucket["transformed"].aws_s3_bucket.this
+  values = {
+    arn = "arn:aws:s3:::pulso-dev-transformed-123456789012"
+  }
+}
+
+override_resource {
+  target = module.storage.module.bucket["models"].aws_s3_bucket.this
+  values = {
+    arn = "arn:aws:s3:::pulso-dev-models-123456789012"
+  }
+}
+
+override_resource {
+  target = module.storage.module.bucket["outputs"].aws_s3_bucket.this
+  values = {
+    arn = "arn:aws:s3:::pulso-dev-outputs-123456789012"
+  }
+}
+
+variables {
+  artifacts_dir = "../../build"
+}
+
+run "default_stack" {
+  command = apply
+
+  assert {
+    condition     = length(module.storage.bucket_names) == 4
+    error_message = "four data buckets"
+  }
+
+  assert {
+    condition     = module.storage.bucket_names.raw == "pulso-dev-raw-123456789012"
+    error_message = "bucket names come from pulso.json"
+  }
+
+  assert {
+    condition = toset([
+      for state in values(jsondecode(module.orchestration.definition).States) : state.Resource if state.Type == "Task"
+      ]) == toset([
+      "arn:aws:states:::glue:startJobRun.sync",
+      "arn:aws:states:::sagemaker:createTrainingJob.sync",
+      "arn:aws:states:::sagemaker:createTransformJob.sync",
+      "arn:aws:states:::sagemaker:createModel",
+      "arn:aws:states:::aws-sdk:sagemaker:createModelPackage",
+      "arn:aws:states:::lambda:invoke",
+      "arn:aws:states:::sns:publish",
+    ])
+    error_message = "the state machine uses exactly the expected integrations"
+  }
+
+  assert {
+    condition     = module.analytics.redshift_external_schema_sql == null
+    error_message = "Redshift is off by default"
+  }
+}
+
+run "with_redshift" {
+  command = apply
+
+  variables {
+    enable_redshift = true
+  }
+
+  assert {
+    condition     = module.analytics.redshift_external_schema_sql != null
+    error_message = "enable_redshift creates the Redshift stack"
+  }
+}

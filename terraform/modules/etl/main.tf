@@ -1,0 +1,136 @@
+# ETL: the two AWS Glue Python shell jobs (validate and transform an upload; publish the predictions), their code
+# in the models bucket, the Glue security configuration and the Glue Data Catalog database. The settings mirror
+# what pulso_local.account creates in the emulated account: Python shell 3.9 with the "analytics" library set,
+# GlueVersion 3.0, MaxCapacity 1.0, scripts at s3://<models>/<layout.code>glue/<script>.
+
+locals {
+  # The key ARN is validated (arn:<partition>:kms:<region>:<account>:key/<id>): it says where the module deploys,
+  # without data sources (which the offline tests would have to mock).
+  arn_parts  = split(":", var.kms_key_arn)
+  partition  = local.arn_parts[1]
+  region     = local.arn_parts[3]
+  account_id = local.arn_parts[4]
+
+  models_bucket = var.bucket_names.models
+  glue_prefix   = "${var.config.layout.code}glue/"
+  package_key   = "${local.glue_prefix}pulso.zip"
+
+  # CloudWatch namespace of the jobs' own metrics (the role may put metrics only there).
+  metrics_namespace = "Pulso/ETL"
+
+  jobs = {
+    etl = {
+      name        = var.names.glue_jobs.etl
+      description = "Validate and transform an upload: curated messages, quarantine, Batch Transform input and the run manifest."
+      script_path = var.etl_script_path
+      script_key  = "${local.glue_prefix}etl_job.py"
+      output_root = "s3://${var.bucket_names.transformed}/"
+      # A large upload on one DPU (streams and chunks, so memory stays flat): hours, not days.
+      timeout_minutes = 240
+    }
+    publish = {
+      name            = var.names.glue_jobs.publish
+      description     = "Publish the Batch Transform output as the predictions table, with the run's error records and summary."
+      script_path     = var.publish_script_path
+      script_key      = "${local.glue_prefix}publish_job.py"
+      output_root     = "s3://${var.bucket_names.outputs}/"
+      timeout_minutes = 120
+    }
+  }
+
+  # Arguments every run gets; the state machine adds --input/--profile/--mode/--run_id (ETL) or
+  # --predictions_input/--run_id/--ingest_date (publish) and repeats --output_root/--kms_key_id.
+  common_arguments = {
+    "library-set"                        = "analytics"
+    "--extra-py-files"                   = "s3://${aws_s3_object.shared_package.bucket}/${aws_s3_object.shared_package.key}"
+    "--kms_key_id"                       = var.kms_key_arn
+    "--job-language"                     = "python"
+    "--enable-continuous-cloudwatch-log" = "true"
+    # Python shell jobs cannot use bookmarks; say so rather than rely on the default.
+    "--job-bookmark-option" = "job-bookmark-disable"
+  }
+}
+
+resource "aws_s3_object" "script" {
+  for_each = local.jobs
+
+  bucket                 = local.models_bucket
+  key                    = each.value.script_key
+  source                 = each.value.script_path
+  source_hash            = filemd5(each.value.script_path)
+  content_type           = "text/x-python"
+  server_side_encryption = "aws:kms"
+  kms_key_id             = var.kms_key_arn
+  tags                   = var.tags
+}
+
+resource "aws_s3_object" "shared_package" {
+  bucket                 = local.models_bucket
+  key                    = local.package_key
+  source                 = var.shared_package_zip_path
+  source_hash            = filemd5(var.shared_package_zip_path)
+  content_type           = "application/zip"
+  server_side_encryption = "aws:kms"
+  kms_key_id             = var.kms_key_arn
+  tags                   = var.tags
+}
+
+# One security configuration for the component, named like its role: S3 writes by Glue, the jobs' CloudWatch
+# logs and job bookmarks are all encrypted with the project key.
+resource "aws_glue_security_configuration" "this" {
+  name = var.names.roles.glue
+
+  encryption_configuration {
+    cloudwatch_encryption {
+      cloudwatch_encryption_mode = "SSE-KMS"
+      kms_key_arn                = var.kms_key_arn
+    }
+
+    job_bookmarks_encryption {
+      job_bookmarks_encryption_mode = "CSE-KMS"
+      kms_key_arn                   = var.kms_key_arn
+    }
+
+    s3_encryption {
+      s3_encryption_mode = "SSE-KMS"
+      kms_key_arn        = var.kms_key_arn
+    }
+  }
+}
+
+resource "aws_glue_catalog_database" "this" {
+  name        = var.names.glue_database
+  description = "Pulso tables over S3 (curated messages, quarantine, predictions, runs); schemas from pulso.json."
+  tags        = var.tags
+}
+
+resource "aws_glue_job" "this" {
+  for_each = local.jobs
+
+  name                   = each.value.name
+  description            = each.value.description
+  role_arn               = aws_iam_role.glue.arn
+  glue_version           = "3.0"
+  max_capacity           = 1
+  timeout                = each.value.timeout_minutes
+  security_configuration = aws_glue_security_configuration.this.name
+  # Step Functions retries the task (with backoff) and records the failure: no hidden Glue-level retries.
+  max_retries = 0
+
+  command {
+    name            = "pythonshell"
+    python_version  = "3.9"
+    script_location = "s3://${aws_s3_object.script[each.key].bucket}/${aws_s3_object.script[each.key].key}"
+  }
+
+  default_arguments = merge(local.common_arguments, { "--output_root" = each.value.output_root })
+
+  execution_property {
+    max_concurrent_runs = 4
+  }
+
+  tags = var.tags
+
+  # The job reads its code at run time: make sure the role may do so before the first run can start.
+  depends_on = [aws_iam_role_policy.glue]
+}

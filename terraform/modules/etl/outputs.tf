@@ -1,0 +1,24 @@
+output "glue_role_arn" {
+  description = "ARN of the role the Glue jobs run with."
+  value       = aws_iam_role.glue.arn
+}
+
+output "etl_job_name" {
+  description = "Name of the \"validate and transform\" Glue job."
+  value       = aws_glue_job.this["etl"].name
+}
+
+output "publish_job_name" {
+  description = "Name of the \"publish predictions\" Glue job."
+  value       = aws_glue_job.this["publish"].name
+}
+
+output "glue_database_name" {
+  description = "Glue Data Catalog database the tables live in (modules/analytics creates them)."
+  value       = aws_glue_catalog_database.this.name
+}
+
+output "glue_job_arns" {
+  description = "Glue job ARNs by purpose: etl, publish (the state machine role may start exactly these)."
+  value       = { for key, job in aws_glue_job.this : key => job.arn }
+}

@@ -1,0 +1,290 @@
+# Offline plan tests of modules/etl: names come from the real pulso.json through modules/names; the provider is
+# mocked, with ARN-shaped values for what the outputs and the job definitions read.
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:role/pulso-dev-glue"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+}
+
+override_resource {
+  target          = aws_glue_job.this["etl"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-etl"
+  }
+}
+
+override_resource {
+  target          = aws_glue_job.this["publish"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-publish-predictions"
+  }
+}
+
+variables {
+  config                  = jsondecode(file("../../../src/pulso/config/pulso.json"))
+  kms_key_arn             = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  etl_script_path         = "tests/fixtures/etl_job.py"
+  publish_script_path     = "tests/fixtures/publish_job.py"
+  shared_package_zip_path = "tests/fixtures/pulso.zip"
+  tags                    = { project = "pulso", environment = "dev" }
+}
+
+run "names" {
+  command = plan
+
+  module {
+    source = "../names"
+  }
+
+  variables {
+    account_id = "123456789012"
+  }
+}
+
+run "jobs_mirror_the_emulated_account" {
+  command = plan
+
+  variables {
+    names        = run.names
+    bucket_names = run.names.buckets
+    bucket_arns  = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
+  }
+
+  assert {
+    condition     = aws_glue_job.this["etl"].name == "pulso-dev-etl" && aws_glue_job.this["publish"].name == "pulso-dev-publish-predictions"
+    error_message = "Job names must come from names.glue_jobs."
+  }
+
+  assert {
+    condition = alltrue([
+      for job in aws_glue_job.this : job.command[0].name == "pythonshell" && job.command[0].python_version == "3.9" && job.glue_version == "3.0" && job.max_capacity == 1
+    ])
+    error_message = "Both jobs must be Python shell 3.9 jobs on Glue 3.0 with 1 DPU."
+  }
+
+  assert {
+    condition     = alltrue([for job in aws_glue_job.this : job.default_arguments["library-set"] == "analytics"])
+    error_message = "Both jobs must load the analytics library set (awswrangler, pandas, pyarrow)."
+  }
+
+  assert {
+    condition     = aws_glue_job.this["etl"].command[0].script_location == "s3://pulso-dev-models-123456789012/code/glue/etl_job.py"
+    error_message = "The ETL job must run s3://<models>/code/glue/etl_job.py."
+  }
+
+  assert {
+    condition     = aws_glue_job.this["publish"].command[0].script_location == "s3://pulso-dev-models-123456789012/code/glue/publish_job.py"
+    error_message = "The publish job must run s3://<models>/code/glue/publish_job.py."
+  }
+
+  assert {
+    condition     = alltrue([for job in aws_glue_job.this : job.default_arguments["--extra-py-files"] == "s3://pulso-dev-models-123456789012/code/glue/pulso.zip"])
+    error_message = "Both jobs must import the shared package from s3://<models>/code/glue/pulso.zip."
+  }
+
+  assert {
+    condition = (
+      aws_glue_job.this["etl"].default_arguments["--output_root"] == "s3://pulso-dev-transformed-123456789012/" &&
+      aws_glue_job.this["publish"].default_arguments["--output_root"] == "s3://pulso-dev-outputs-123456789012/"
+    )
+    error_message = "The ETL job writes under the transformed bucket, the publish job under the outputs bucket."
+  }
+
+  assert {
+    condition     = alltrue([for job in aws_glue_job.this : job.default_arguments["--kms_key_id"] == var.kms_key_arn && job.default_arguments["--enable-continuous-cloudwatch-log"] == "true"])
+    error_message = "Both jobs must upload with SSE-KMS under the project key and log continuously."
+  }
+
+  assert {
+    condition     = alltrue([for job in aws_glue_job.this : job.security_configuration == aws_glue_security_configuration.this.name && job.max_retries == 0])
+    error_message = "Both jobs must use the security configuration and leave retries to Step Functions."
+  }
+
+  assert {
+    condition     = alltrue([for job in aws_glue_job.this : job.role_arn == "arn:aws:iam::123456789012:role/pulso-dev-glue"])
+    error_message = "Both jobs must run with the module's Glue role."
+  }
+
+  assert {
+    condition     = aws_glue_catalog_database.this.name == "pulso_dev"
+    error_message = "The database must be names.glue_database."
+  }
+}
+
+run "code_is_uploaded_encrypted_and_tracked_by_content" {
+  command = plan
+
+  variables {
+    names        = run.names
+    bucket_names = run.names.buckets
+    bucket_arns  = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
+  }
+
+  assert {
+    condition     = aws_s3_object.script["etl"].key == "code/glue/etl_job.py" && aws_s3_object.script["publish"].key == "code/glue/publish_job.py" && aws_s3_object.shared_package.key == "code/glue/pulso.zip"
+    error_message = "Scripts and the shared package must sit under code/glue/ in the models bucket."
+  }
+
+  assert {
+    condition = alltrue([
+      for object in concat(values(aws_s3_object.script), [aws_s3_object.shared_package]) :
+      object.bucket == "pulso-dev-models-123456789012" && object.server_side_encryption == "aws:kms" && object.kms_key_id == var.kms_key_arn
+    ])
+    error_message = "Every code object must go to the models bucket, SSE-KMS with the project key."
+  }
+
+  assert {
+    condition = (
+      aws_s3_object.script["etl"].source_hash == filemd5(var.etl_script_path) &&
+      aws_s3_object.script["publish"].source_hash == filemd5(var.publish_script_path) &&
+      aws_s3_object.shared_package.source_hash == filemd5(var.shared_package_zip_path)
+    )
+    error_message = "source_hash must follow the local files, so a code change re-uploads."
+  }
+
+  assert {
+    condition = (
+      aws_glue_security_configuration.this.encryption_configuration[0].s3_encryption[0].s3_encryption_mode == "SSE-KMS" &&
+      aws_glue_security_configuration.this.encryption_configuration[0].cloudwatch_encryption[0].cloudwatch_encryption_mode == "SSE-KMS" &&
+      aws_glue_security_configuration.this.encryption_configuration[0].job_bookmarks_encryption[0].job_bookmarks_encryption_mode == "CSE-KMS" &&
+      aws_glue_security_configuration.this.encryption_configuration[0].s3_encryption[0].kms_key_arn == var.kms_key_arn &&
+      aws_glue_security_configuration.this.encryption_configuration[0].cloudwatch_encryption[0].kms_key_arn == var.kms_key_arn &&
+      aws_glue_security_configuration.this.encryption_configuration[0].job_bookmarks_encryption[0].kms_key_arn == var.kms_key_arn
+    )
+    error_message = "The security configuration must encrypt S3, CloudWatch logs and bookmarks with the project key."
+  }
+}
+
+run "role_is_least_privilege" {
+  command = plan
+
+  variables {
+    names        = run.names
+    bucket_names = run.names.buckets
+    bucket_arns  = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
+  }
+
+  assert {
+    condition     = aws_iam_role.glue.name == "pulso-dev-glue" && one(one(data.aws_iam_policy_document.glue_assume.statement).principals).identifiers == toset(["glue.amazonaws.com"])
+    error_message = "The role must be names.roles.glue, assumable by Glue only."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.glue.statement : s.actions if s.sid == "ReadTheRawUploads"]) == toset(["s3:GetObject"])
+    error_message = "The raw bucket must be read-only for the jobs."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in data.aws_iam_policy_document.glue.statement : [
+        for action in s.actions : !startswith(action, "s3:") || alltrue([for arn in s.resources : !startswith(arn, "arn:aws:s3:::pulso-dev-raw-123456789012/")]) || action == "s3:GetObject"
+      ]
+    ]))
+    error_message = "No statement may write to the raw bucket."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.glue.statement : s.resources if s.sid == "ReadTheJobCode"]) == toset(["arn:aws:s3:::pulso-dev-models-123456789012/code/glue/*"])
+    error_message = "The models bucket must be readable under code/glue/ only."
+  }
+
+  assert {
+    condition     = alltrue([for s in data.aws_iam_policy_document.glue.statement : !contains(tolist(s.resources), "*") || s.actions == toset(["cloudwatch:PutMetricData"])])
+    error_message = "Only cloudwatch:PutMetricData may use the \"*\" resource."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.glue.statement : s.sid == "PutMetricsInTheEtlNamespace" && anytrue([
+        for c in s.condition : c.test == "StringEquals" && c.variable == "cloudwatch:namespace" && toset(c.values) == toset(["Pulso/ETL"])
+      ])
+    ])
+    error_message = "cloudwatch:PutMetricData must be limited to the Pulso/ETL namespace."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.glue.statement : s.resources if s.sid == "UseTheProjectKey"]) == toset([var.kms_key_arn])
+    error_message = "KMS permissions must name the project key only."
+  }
+
+  assert {
+    condition     = alltrue([for arn in one([for s in data.aws_iam_policy_document.glue.statement : s.resources if s.sid == "WriteTheGlueLogs"]) : startswith(arn, "arn:aws:logs:eu-west-1:123456789012:log-group:/aws-glue/")])
+    error_message = "Log permissions must be limited to the Glue log groups of the deployment's region and account."
+  }
+}
+
+run "outputs_follow_the_contract" {
+  command = plan
+
+  variables {
+    names        = run.names
+    bucket_names = run.names.buckets
+    bucket_arns  = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
+  }
+
+  assert {
+    condition     = output.glue_job_arns == { etl = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-etl", publish = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-publish-predictions" }
+    error_message = "glue_job_arns must map etl and publish to the job ARNs."
+  }
+
+  assert {
+    condition     = output.etl_job_name == "pulso-dev-etl" && output.publish_job_name == "pulso-dev-publish-predictions" && output.glue_database_name == "pulso_dev"
+    error_message = "Job and database name outputs must be the rendered names."
+  }
+
+  assert {
+    condition     = output.glue_role_arn == "arn:aws:iam::123456789012:role/pulso-dev-glue"
+    error_message = "glue_role_arn must be the role's ARN."
+  }
+}
+
+run "rejects_an_alias_instead_of_a_key_arn" {
+  command = plan
+
+  variables {
+    names        = run.names
+    bucket_names = run.names.buckets
+    bucket_arns  = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
+    kms_key_arn  = "alias/pulso-dev"
+  }
+
+  expect_failures = [var.kms_key_arn]
+}
+
+run "rejects_buckets_that_are_not_the_rendered_names" {
+  command = plan
+
+  variables {
+    names        = run.names
+    bucket_names = merge(run.names.buckets, { outputs = "someone-elses-bucket" })
+    bucket_arns  = merge({ for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }, { outputs = "arn:aws:s3:::someone-elses-bucket" })
+  }
+
+  expect_failures = [var.bucket_names]
+}
+
+run "rejects_a_missing_package" {
+  command = plan
+
+  variables {
+    names                   = run.names
+    bucket_names            = run.names.buckets
+    bucket_arns             = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
+    shared_package_zip_path = "tests/fixtures/missing.zip"
+  }
+
+  expect_failures = [var.shared_package_zip_path]
+}

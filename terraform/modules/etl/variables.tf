@@ -1,0 +1,114 @@
+variable "names" {
+  description = "The whole output object of modules/names: every resource name and layout prefix, rendered from pulso.json."
+  type = object({
+    project       = string
+    environment   = string
+    buckets       = map(string)
+    glue_jobs     = map(string)
+    roles         = map(string)
+    glue_database = string
+  })
+
+  validation {
+    condition     = alltrue([for key in ["etl", "publish"] : contains(keys(var.names.glue_jobs), key)])
+    error_message = "names.glue_jobs must name the etl and publish jobs."
+  }
+
+  validation {
+    condition     = contains(keys(var.names.roles), "glue")
+    error_message = "names.roles must name the glue role."
+  }
+
+  validation {
+    # Glue catalog database names: lower case letters, digits and underscores (Athena reads no other).
+    condition     = can(regex("^[a-z0-9_]{1,255}$", var.names.glue_database))
+    error_message = "names.glue_database must be lower case letters, digits and underscores."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every taggable resource of the module (the provider's default_tags come on top)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "config" {
+  description = "The decoded shared configuration (jsondecode(file(\".../src/pulso/config/pulso.json\"))): layout.code is read (where the job code is uploaded)."
+  type        = any
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$", var.config.layout.code))
+    error_message = "config.layout.code must be a key prefix ending in \"/\" (e.g. \"code/\")."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of the project's KMS key (from modules/storage): code objects, the Glue security configuration, the jobs' SSE-KMS uploads. Its partition, region and account also build the log group ARNs."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
+  }
+}
+
+variable "bucket_arns" {
+  description = "Bucket ARNs by purpose (from modules/storage): raw, transformed, models, outputs."
+  type        = map(string)
+
+  validation {
+    condition     = alltrue([for key in ["raw", "transformed", "models", "outputs"] : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_arns[key]))])
+    error_message = "bucket_arns must hold the S3 bucket ARNs of raw, transformed, models and outputs."
+  }
+}
+
+variable "bucket_names" {
+  description = "Bucket names by purpose (from modules/storage): raw, transformed, models, outputs; each the bucket of the same key in bucket_arns."
+  type        = map(string)
+
+  validation {
+    condition     = alltrue([for key in ["raw", "transformed", "models", "outputs"] : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_names[key]))])
+    error_message = "bucket_names must hold the bucket names of raw, transformed, models and outputs."
+  }
+
+  validation {
+    condition     = alltrue([for key, name in var.bucket_names : endswith(try(var.bucket_arns[key], ""), ":::${name}")])
+    error_message = "bucket_names and bucket_arns must name the same bucket for every purpose."
+  }
+
+  validation {
+    # The state machine passes s3://<names.buckets.*>/ to the jobs: both must mean the same buckets.
+    condition     = alltrue([for key in ["raw", "transformed", "models", "outputs"] : try(var.bucket_names[key] == var.names.buckets[key], false)])
+    error_message = "bucket_names must be the bucket names modules/names renders (names.buckets)."
+  }
+}
+
+variable "etl_script_path" {
+  description = "Local path of the ETL job script (src/glue_jobs/etl_job.py); uploaded to s3://<models>/<layout.code>glue/etl_job.py."
+  type        = string
+
+  validation {
+    condition     = endswith(var.etl_script_path, ".py") && fileexists(var.etl_script_path)
+    error_message = "etl_script_path must be an existing .py file."
+  }
+}
+
+variable "publish_script_path" {
+  description = "Local path of the publish-predictions job script (src/glue_jobs/publish_job.py); uploaded to s3://<models>/<layout.code>glue/publish_job.py."
+  type        = string
+
+  validation {
+    condition     = endswith(var.publish_script_path, ".py") && fileexists(var.publish_script_path)
+    error_message = "publish_script_path must be an existing .py file."
+  }
+}
+
+variable "shared_package_zip_path" {
+  description = "Local path of the zip holding glue_jobs/ and pulso/ (`make artifacts`: terraform/build/glue_packages.zip); uploaded to s3://<models>/<layout.code>glue/pulso.zip and passed to both jobs with --extra-py-files."
+  type        = string
+
+  validation {
+    condition     = endswith(var.shared_package_zip_path, ".zip") && fileexists(var.shared_package_zip_path)
+    error_message = "shared_package_zip_path must be an existing .zip file (run `make artifacts` first)."
+  }
+}

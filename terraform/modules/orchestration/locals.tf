@@ -1,0 +1,97 @@
+locals {
+  # The statemachine template and pulso_local.definition build ARNs in the aws partition.
+  arn_prefix = "arn:aws"
+
+  layout = var.names.layout
+
+  # The five functions: one package, one handler module each (src/lambdas/README.md).
+  lambda_keys = ["on_upload", "read_manifest", "quality_gate", "find_champion", "record_run"]
+  lambda_names = {
+    for key in local.lambda_keys : key => var.names.lambdas[key]
+  }
+  # ARNs derived from the names, exactly as pulso_local.definition.definition_values derives them: the
+  # definition is then known at plan time and identical to what the local runtime renders.
+  lambda_arns = {
+    for key, name in local.lambda_names : key => "${local.arn_prefix}:lambda:${var.region}:${var.account_id}:function:${name}"
+  }
+  # Log groups are created by modules/monitoring; its names, when given, also order the creation.
+  lambda_log_groups = {
+    for key, name in local.lambda_names : key => lookup(var.log_group_names, "lambda_${key}", "/aws/lambda/${name}")
+  }
+  lambda_log_group_arns = {
+    for key, group in local.lambda_log_groups : key => "${local.arn_prefix}:logs:${var.region}:${var.account_id}:log-group:${group}"
+  }
+  # Functions the state machine invokes (on_upload is started by EventBridge, never by the state machine).
+  state_machine_lambda_keys = ["read_manifest", "quality_gate", "find_champion", "record_run"]
+
+  state_machine_arn           = "${local.arn_prefix}:states:${var.region}:${var.account_id}:stateMachine:${var.names.state_machine}"
+  state_machine_execution     = "${local.arn_prefix}:states:${var.region}:${var.account_id}:execution:${var.names.state_machine}:*"
+  state_machine_log_group     = lookup(var.log_group_names, "state_machine", "/aws/vendedlogs/states/${var.names.state_machine}")
+  state_machine_log_group_arn = "${local.arn_prefix}:logs:${var.region}:${var.account_id}:log-group:${local.state_machine_log_group}"
+
+  sagemaker_arn_prefix = "${local.arn_prefix}:sagemaker:${var.region}:${var.account_id}"
+  events_arn_prefix    = "${local.arn_prefix}:events:${var.region}:${var.account_id}"
+
+  # --- Template variables: the same names and values as pulso_local.definition.definition_values. ---
+  sagemaker = var.config.pipeline.sagemaker
+  stopping_condition = merge(
+    { MaxRuntimeInSeconds = local.sagemaker.max_runtime_seconds },
+    { for key, value in { MaxWaitTimeInSeconds = local.sagemaker.max_wait_seconds } : key => value if local.sagemaker.use_spot },
+  )
+  hyperparameters = merge(
+    {
+      # The SageMaker PyTorch container reads its own entries JSON-encoded.
+      sagemaker_program          = jsonencode("train.py")
+      sagemaker_submit_directory = jsonencode("s3://${var.names.buckets.models}/${local.layout.code}training/sourcedir.tar.gz")
+      sagemaker_region           = jsonencode(var.region)
+    },
+    # pulso.config turns every configured hyperparameter into a string (SageMaker wants strings).
+    { for key, value in try(var.config.pipeline.hyperparameters, {}) : key => tostring(value) },
+  )
+
+  definition_values = {
+    project                 = var.names.project
+    kms_key_arn             = var.kms_key_arn
+    transformed_bucket      = var.names.buckets.transformed
+    models_bucket           = var.names.buckets.models
+    outputs_bucket          = var.names.buckets.outputs
+    etl_job_name            = var.names.glue_jobs.etl
+    publish_job_name        = var.names.glue_jobs.publish
+    read_manifest_arn       = local.lambda_arns.read_manifest
+    quality_gate_arn        = local.lambda_arns.quality_gate
+    find_champion_arn       = local.lambda_arns.find_champion
+    record_run_arn          = local.lambda_arns.record_run
+    sns_topic_arn           = var.sns_topic_arn
+    sagemaker_role_arn      = var.sagemaker_role_arn
+    model_package_group     = var.names.model_package_group
+    training_image          = replace(local.sagemaker.training_image, "{region}", var.region)
+    inference_image         = replace(local.sagemaker.inference_image, "{region}", var.region)
+    framework_version       = local.sagemaker.framework_version
+    training_instance_type  = local.sagemaker.training_instance_type
+    transform_instance_type = local.sagemaker.transform_instance_type
+    manifests_prefix        = local.layout.manifests
+    embeddings_prefix       = local.layout.embeddings
+    training_jobs_prefix    = local.layout.training_jobs
+    transform_output_prefix = local.layout.transform_output
+    # Inserted bare by the template, so passed as JSON text.
+    transform_instance_count  = jsonencode(local.sagemaker.transform_instance_count)
+    max_payload_mb            = jsonencode(local.sagemaker.max_payload_mb)
+    use_spot                  = jsonencode(local.sagemaker.use_spot)
+    stopping_condition        = jsonencode(local.stopping_condition)
+    metric_definitions        = jsonencode(var.config.training.metric_definitions)
+    hyperparameters           = jsonencode(local.hyperparameters)
+    retry_interval_seconds    = jsonencode(var.retry_interval_seconds)
+    execution_timeout_seconds = jsonencode(local.execution_timeout_seconds)
+  }
+  # definition_values' default: an execution still running after 6 hours times out.
+  execution_timeout_seconds = 6 * 3600
+
+  definition = templatefile(var.definition_template_path, local.definition_values)
+
+  # The daily predict run reads what arrived under incoming/<profile>/predict/.
+  daily_input = {
+    input   = "s3://${var.bucket_names.raw}/${local.layout.raw_incoming}${var.daily_profile}/predict/"
+    profile = var.daily_profile
+    mode    = "predict"
+  }
+}
