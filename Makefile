@@ -21,6 +21,8 @@ TF_BUILD := terraform/build
 TF_CLI_CONFIG := $(abspath $(TF_BUILD))/terraform-cli.tfrc
 TF_ENV := terraform/environments/dev
 TF_MODULES := $(sort $(dir $(wildcard terraform/modules/*/versions.tf)))
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.setup-done
 TF := TF_CLI_CONFIG_FILE=$(TF_CLI_CONFIG) TF_IN_AUTOMATION=1 terraform
 
 PYTEST_ARGS ?=
@@ -93,8 +95,18 @@ $(TF_CLI_CONFIG):
 tf-mirror: ## Print the Terraform provider mirror folder found on this machine (empty when there is none)
 	@echo "$(TF_MIRROR)"
 
+$(CHECKOV_STAMP): requirements-checkov.lock
+	@# checkov pins an old boto3: it lives in its own virtual environment.
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.lock
+	@touch $@
+
+.PHONY: checkov
+checkov: $(CHECKOV_STAMP) ## Static security checks of terraform/ (zero failures; suppressions are inline with reasons)
+	$(CHECKOV_VENV)/bin/checkov -d terraform --framework terraform --skip-path tests --skip-download --quiet --compact
+
 .PHONY: tf-check
-tf-check: artifacts $(TF_CLI_CONFIG) ## Terraform offline checks: fmt, init + validate + test of every module and the dev root
+tf-check: artifacts $(TF_CLI_CONFIG) checkov ## Terraform offline checks: fmt, checkov, init + validate + test of every module and the dev root
 	terraform fmt -check -recursive terraform
 	@for dir in $(TF_MODULES) $(TF_ENV); do \
 	  echo "== $$dir"; \
@@ -168,4 +180,4 @@ clean: ## Remove caches and local outputs (keeps the virtual environments)
 
 .PHONY: distclean
 distclean: clean ## Also remove the virtual environments
-	rm -rf $(VENV) $(GLUE39_VENV)
+	rm -rf $(VENV) $(GLUE39_VENV) $(CHECKOV_VENV)
