@@ -16,10 +16,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from glue_jobs import run_metrics
 from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
 from glue_jobs.pipeline import MODES, EtlJob, run_etl
 from glue_jobs.run_arguments import checked_ingest_date, checked_run_id, config_with_overlay, utc_now
-from glue_jobs.storage import store_for
+from glue_jobs.storage import is_s3, store_for
 
 log = logging.getLogger("pulso.etl")
 
@@ -60,7 +61,10 @@ def run_job(argv: Sequence[str], boto3_session: object | None = None) -> dict[st
     job = build_job(args)
     input_store = store_for(job.input_uri, boto3_session)
     output_store = store_for(job.output_root, boto3_session, args["kms_key_id"])
-    return run_etl(job, input_store, output_store)
+    manifest = run_etl(job, input_store, output_store)
+    if is_s3(job.output_root):
+        run_metrics.publish(manifest["totals"], job.config.environment, output_store.session)
+    return manifest
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:

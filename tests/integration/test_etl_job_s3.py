@@ -336,3 +336,25 @@ def test_lost_rows_fail_the_job_with_the_numbers(
     input_uri = put(boto3_session, buckets["raw"], "incoming/tweets/a.csv", "id,text\n1,one\n2,two\n3,three\n")
     with pytest.raises(AccountingError, match=r"3 rows read but 2 curated \+ 0 quarantined \+ 0 duplicates = 2"):
         run_job(job_args(input_uri, buckets, "tweets"), boto3_session)
+
+
+def test_each_run_publishes_its_counts_to_cloudwatch(boto3_session: Any, buckets: dict[str, str]) -> None:
+    """The monitoring module's quarantine-rate alarm reads these metrics."""
+    text = "id,text,label\n1,great service,positive\n2,,negative\n3,slow refund,angry\n1,great service,positive\n"
+    input_uri = put(boto3_session, buckets["raw"], "incoming/tweets/small.csv", text)
+    manifest = run_job(job_args(input_uri, buckets, "tweets"), boto3_session)
+    cloudwatch = boto3_session.client("cloudwatch")
+    values = {}
+    for metric in cloudwatch.list_metrics(Namespace="Pulso/ETL")["Metrics"]:
+        assert metric["Dimensions"] == [{"Name": "Environment", "Value": load_config().environment}]
+        statistics = cloudwatch.get_metric_statistics(
+            Namespace="Pulso/ETL", MetricName=metric["MetricName"], Dimensions=metric["Dimensions"],
+            StartTime="2000-01-01", EndTime="2100-01-01", Period=86400, Statistics=["Sum"],
+        )  # fmt: skip
+        values[metric["MetricName"]] = sum(point["Sum"] for point in statistics["Datapoints"])
+    totals = manifest["totals"]
+    assert values == {
+        "RowsRead": totals["read"], "RowsCurated": totals["curated"], "RowsQuarantined": totals["quarantined"],
+        "RowsDuplicate": totals["duplicates"],
+    }  # fmt: skip
+    assert (totals["read"], totals["quarantined"], totals["duplicates"]) == (4, 2, 1)

@@ -44,9 +44,8 @@ locals {
     }
   }
 
-  # Custom metrics of the ETL job. NOTE: the ETL job does not publish them yet; until it calls PutMetricData with
-  # these names (namespace Pulso/ETL, dimension Environment, one datapoint per run), the quarantine alarm stays OK
-  # (missing data is not breaching) and the dashboard's quarantine widget stays empty.
+  # Custom metrics the ETL job publishes at the end of every run (src/glue_jobs/run_metrics.py: namespace Pulso/ETL,
+  # dimension Environment, one datapoint per run). Hours without a run are missing data, which is not breaching.
   etl_metrics = {
     namespace   = "Pulso/ETL"
     rows_read   = "RowsRead"
@@ -194,7 +193,7 @@ resource "aws_cloudwatch_metric_alarm" "execution" {
 # Share of the rows read by the ETL job that were quarantined, per hour.
 resource "aws_cloudwatch_metric_alarm" "quarantine_rate" {
   alarm_name        = "${local.prefix}-etl-quarantine-rate"
-  alarm_description = "More than ${var.quarantine_rate_threshold * 100}% of the rows read by the ETL job in an hour were quarantined (metric math over ${local.etl_metrics.namespace} ${local.etl_metrics.quarantined} / ${local.etl_metrics.rows_read}). The ETL job does not publish these metrics yet: until it does, this alarm stays OK. Query the quarantine table for the reasons."
+  alarm_description = "More than ${var.quarantine_rate_threshold * 100}% of the rows read by the ETL job in an hour were quarantined (metric math over ${local.etl_metrics.namespace} ${local.etl_metrics.quarantined} / ${local.etl_metrics.rows_read}). Query the quarantine table for the reasons."
 
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.quarantine_rate_threshold

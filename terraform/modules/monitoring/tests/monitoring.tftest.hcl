@@ -226,8 +226,8 @@ run "defaults" {
   }
 
   assert {
-    condition     = strcontains(aws_cloudwatch_metric_alarm.quarantine_rate.alarm_description, "does not publish these metrics yet")
-    error_message = "The alarm must say that the ETL job does not publish its metrics yet."
+    condition     = strcontains(aws_cloudwatch_metric_alarm.quarantine_rate.alarm_description, "Query the quarantine table")
+    error_message = "The alarm must tell the reader where the reasons are."
   }
 
   # Dashboard
