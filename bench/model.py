@@ -30,6 +30,7 @@ from inference import handler
 from pulso.text import normaliser
 from training.metrics import macro_recall
 from training.model_package import pack_model, unpack_model
+from training.sagemaker_env import channel_dir, write_hyperparameters
 
 WORK_DIR = REPO_ROOT / "bench" / ".work" / "model"
 REQUEST_RECORDS = 1_000  # records per Batch Transform request (MultiRecord, well under the 6 MB payload cap)
@@ -55,9 +56,8 @@ def train(curated: Path) -> tuple[Path, dict]:
     """train.py in a subprocess on a fake /opt/ml tree; return the model dir and its evaluation."""
     root = WORK_DIR / "opt_ml"
     shutil.rmtree(root, ignore_errors=True)
-    (root / "input" / "config").mkdir(parents=True)
-    (root / "input" / "config" / "hyperparameters.json").write_text("{}")
-    shutil.copytree(curated, root / "input" / "data" / "train" / "messages")
+    write_hyperparameters(root, {})
+    shutil.copytree(curated, channel_dir(root, "train") / "messages")
     env = {**os.environ, "PULSO_SM_ROOT": str(root), "TRAINING_JOB_NAME": "bench-model"}
     command = [sys.executable, str(REPO_ROOT / "src" / "training" / "train.py")]
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:
@@ -85,7 +85,6 @@ def serve(model_dir: Path, bodies: list[bytes]) -> tuple[list[dict], float]:
     """Every request through input_fn -> predict_fn -> output_fn; the best of several passes (seconds)."""
     predictor = handler.model_fn(str(model_dir))
     best = float("inf")
-    outputs: list[dict] = []
     for _ in range(INFERENCE_PASSES):
         normaliser.clear_cache()
         started = time.perf_counter()

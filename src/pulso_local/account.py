@@ -20,12 +20,11 @@ from typing import Any
 import boto3
 
 from pulso.config import PulsoConfig, TableSpec
-from pulso_local.artifacts import glue_packages_zip, lambda_zip, training_source_dir
+from pulso_local.artifacts import SRC, glue_packages_zip, lambda_zip, training_source_dir
 from pulso_local.definition import definition_values, render_definition
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
-SRC = Path(__file__).resolve().parents[1]
 LAMBDA_RUNTIME = "python3.12"
 EMBEDDINGS_FOLDER = "glove-6b-50d/"
 GLUE_TYPES = {

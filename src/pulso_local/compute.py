@@ -26,7 +26,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -35,6 +34,7 @@ from typing import Any
 import boto3
 
 from pulso_local.emulator import JobFailedError
+from training.sagemaker_env import channel_dir, write_hyperparameters
 
 GLUE_SCRIPTS = {"etl_job.py": "glue_jobs.etl_job", "publish_job.py": "glue_jobs.publish_job"}
 TRANSFORM_CONTAINER = Path(__file__).with_name("transform_container.py")
@@ -64,17 +64,26 @@ class EmulatedCompute:
     def download_prefix(self, uri: str, destination: Path) -> int:
         """Every object under an S3 prefix (or one object) into `destination`, keeping relative paths."""
         bucket, prefix = split_s3_uri(uri)
+        s3 = self._s3()
         count = 0
-        for page in self._s3().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
             for item in page.get("Contents", []):
                 relative = item["Key"][len(prefix) :].lstrip("/") or Path(item["Key"]).name
                 if item["Key"].endswith("/"):
                     continue
                 target = destination / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
-                self._s3().download_file(bucket, item["Key"], str(target))
+                s3.download_file(bucket, item["Key"], str(target))
                 count += 1
         return count
+
+    def download_and_unpack(self, uri: str, archive: Path, destination: Path) -> None:
+        """Download a .tar.gz object to `archive` and extract it into `destination`."""
+        bucket, key = split_s3_uri(uri)
+        self._s3().download_file(bucket, key, str(archive))
+        destination.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(archive, "r:gz") as tar:
+            tar.extractall(destination, filter="data")
 
     def upload_file(self, path: Path, uri: str, kms_key_id: str | None = None) -> None:
         bucket, key = split_s3_uri(uri)
@@ -99,8 +108,7 @@ class EmulatedCompute:
         root = self.work_dir / "training" / name
         shutil.rmtree(root, ignore_errors=True)
         hyperparameters = {key: str(value) for key, value in (request.get("HyperParameters") or {}).items()}
-        (root / "input" / "config").mkdir(parents=True)
-        (root / "input" / "config" / "hyperparameters.json").write_text(json.dumps(hyperparameters))
+        write_hyperparameters(root, hyperparameters)
         env = {
             **os.environ,
             "PULSO_SM_ROOT": str(root),
@@ -109,7 +117,7 @@ class EmulatedCompute:
         }
         for channel in request.get("InputDataConfig") or []:
             source = channel["DataSource"]["S3DataSource"]["S3Uri"]
-            target = root / "input" / "data" / channel["ChannelName"]
+            target = channel_dir(root, channel["ChannelName"])
             target.mkdir(parents=True, exist_ok=True)
             if self.download_prefix(source, target) == 0:
                 raise JobFailedError(f"ClientError: no objects under the {channel['ChannelName']} channel {source}")
@@ -147,12 +155,7 @@ class EmulatedCompute:
         submit = json.loads(hyperparameters.get("sagemaker_submit_directory", '""'))
         if not submit:
             raise JobFailedError("ClientError: hyperparameter sagemaker_submit_directory is not set")
-        destination.mkdir(parents=True)
-        archive = destination.parent / "sourcedir.tar.gz"
-        bucket, key = split_s3_uri(submit)
-        self._s3().download_file(bucket, key, str(archive))
-        with tarfile.open(archive, "r:gz") as tar:
-            tar.extractall(destination, filter="data")
+        self.download_and_unpack(submit, destination.parent / "sourcedir.tar.gz", destination)
         if not (destination / program).is_file():
             raise JobFailedError(f"ClientError: {program} is not in {submit}")
         return program, destination
@@ -179,12 +182,8 @@ class EmulatedCompute:
         shutil.rmtree(root, ignore_errors=True)
         container = model.get("PrimaryContainer") or {}
         model_dir = root / "model"
-        model_dir.mkdir(parents=True)
-        archive = root / "model.tar.gz"
-        bucket, key = split_s3_uri(container["ModelDataUrl"])
-        self._s3().download_file(bucket, key, str(archive))
-        with tarfile.open(archive, "r:gz") as tar:
-            tar.extractall(model_dir, filter="data")
+        root.mkdir(parents=True)
+        self.download_and_unpack(container["ModelDataUrl"], root / "model.tar.gz", model_dir)
         input_uri = request["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"]
         inputs = root / "input"
         if self.download_prefix(input_uri, inputs) == 0:
@@ -270,6 +269,8 @@ def final_metrics(log: str, definitions: list[dict[str, str]]) -> list[dict[str,
 
 
 def _tar_gz(folder: Path, archive: Path) -> Path:
+    """Pack a folder as SageMaker packs SM_MODEL_DIR (what training.model_package.pack_model does, without
+    importing torch into the runtime)."""
     with tarfile.open(archive, "w:gz") as tar:
         for path in sorted(folder.rglob("*")):
             tar.add(path, arcname=str(path.relative_to(folder)), recursive=False)
@@ -280,7 +281,3 @@ def _tail(path: Path, lines: int = 5) -> str:
     if not path.is_file():
         return "no log"
     return " | ".join(path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-lines:])
-
-
-def temporary_work_dir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="pulso-compute-"))

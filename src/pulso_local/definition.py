@@ -22,7 +22,7 @@ _IN_STRING = re.compile(r"\$\{([a-z_]+)\}")
 
 
 class TemplateError(ValueError):
-    """A placeholder has no value, or a value is not used."""
+    """A placeholder has no value."""
 
 
 def placeholders(template: str) -> set[str]:

@@ -25,7 +25,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 import boto3
 from botocore.exceptions import ClientError
@@ -72,7 +72,18 @@ MOTO_INTERNALS: dict[object, tuple[str, ...]] = {
 }
 
 _SYNC_POLL_SECONDS = 0.05
-_SyncSpec = tuple[str, Callable[[dict[str, Any]], dict[str, Any]], str]
+_RUNNING = frozenset({"InProgress", "Stopping", "STARTING", "RUNNING", "STOPPING", "WAITING"})
+_FAILED = frozenset({"Failed", "Stopped", "FAILED", "STOPPED", "ERROR", "TIMEOUT"})
+
+
+class _SyncSpec(NamedTuple):
+    """How a `.sync` integration follows its job: the Describe* call, its arguments (from the request and the
+    start response), where the job sits in the response (None: the response itself) and its status field."""
+
+    describe: str
+    identify: Callable[[dict[str, Any]], dict[str, Any]]
+    job_key: str | None
+    status_key: str
 
 
 class LocalCompute(Protocol):
@@ -130,7 +141,7 @@ class _SyncService(StateTaskServiceCallback):
 
     service_name = ""
     error_prefix = ""
-    # action -> (Describe* call, its arguments from the request and response, status field), None: no `.sync`
+    # action -> how its `.sync` form follows the job; None: request/response only
     actions: ClassVar[dict[str, _SyncSpec | None]] = {}
 
     def __init__(self) -> None:
@@ -185,17 +196,16 @@ class _SyncService(StateTaskServiceCallback):
         spec = self.actions.get(action)
         if spec is None:
             raise ValueError(f"{self.service_name}:{action} has no .sync integration")
-        describe, identify, status_key = spec
         client = self._client(resource_runtime_part)
         started = env.stack.pop()
 
         def resolve() -> Any:
-            described = getattr(client, describe)(**identify({**normalised_parameters, **started}))
-            described.pop("ResponseMetadata", None)
-            status = described[status_key]
-            if status in ("InProgress", "Stopping", "STARTING", "RUNNING", "STOPPING", "WAITING"):
+            response = getattr(client, spec.describe)(**spec.identify({**normalised_parameters, **started}))
+            response.pop("ResponseMetadata", None)
+            described = response[spec.job_key] if spec.job_key else response
+            if described[spec.status_key] in _RUNNING:
                 return None
-            if status in ("Failed", "Stopped", "FAILED", "STOPPED", "ERROR", "TIMEOUT"):
+            if described[spec.status_key] in _FAILED:
                 raise _task_failed(self, env, described)
             return _json_safe(described)
 
@@ -221,37 +231,23 @@ class GlueTaskService(_SyncService):
     service_name = "glue"
     error_prefix = "Glue"
     actions: ClassVar[dict[str, _SyncSpec | None]] = {
-        "start_job_run": ("get_job_run", lambda p: {"JobName": p["JobName"], "RunId": p["JobRunId"]}, "")
-    }
+        "start_job_run": _SyncSpec(
+            "get_job_run", lambda p: {"JobName": p["JobName"], "RunId": p["JobRunId"]}, "JobRun", "JobRunState"),
+    }  # fmt: skip
 
     def _request_response(self, action: str, parameters: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
         return {**response, "JobName": parameters.get("JobName")}  # as Step Functions adds it
-
-    def _build_sync_resolver(
-        self, env: Any, resource_runtime_part: Any, normalised_parameters: dict, state_credentials: Any
-    ) -> Callable[[], Any]:
-        client = self._client(resource_runtime_part)
-        started = env.stack.pop()
-
-        def resolve() -> Any:
-            run = client.get_job_run(JobName=started["JobName"], RunId=started["JobRunId"])["JobRun"]
-            if run["JobRunState"] in ("STARTING", "RUNNING", "STOPPING", "WAITING"):
-                return None
-            if run["JobRunState"] in ("FAILED", "STOPPED", "ERROR", "TIMEOUT"):
-                raise _task_failed(self, env, run)
-            return _json_safe(run)
-
-        return resolve
 
 
 class SageMakerTaskService(_SyncService):
     service_name = "sagemaker"
     error_prefix = "SageMaker"
     actions: ClassVar[dict[str, _SyncSpec | None]] = {
-        "create_training_job": (
-            "describe_training_job", lambda p: {"TrainingJobName": p["TrainingJobName"]}, "TrainingJobStatus"),
-        "create_transform_job": (
-            "describe_transform_job", lambda p: {"TransformJobName": p["TransformJobName"]}, "TransformJobStatus"),
+        "create_training_job": _SyncSpec(
+            "describe_training_job", lambda p: {"TrainingJobName": p["TrainingJobName"]}, None, "TrainingJobStatus"),
+        "create_transform_job": _SyncSpec(
+            "describe_transform_job", lambda p: {"TransformJobName": p["TransformJobName"]}, None,
+            "TransformJobStatus"),
         "create_model": None,
     }  # fmt: skip
 
@@ -302,7 +298,7 @@ def _sagemaker_create_training_job(original: Callable[..., Any], backend: SageMa
     job.algorithm_specification["MetricDefinitions"] = metric_definitions  # moto overwrites them
     job.training_job_status = job.secondary_status = "InProgress"
     try:
-        result = _require_compute().run_training_job(_camel_request(job, "training"))
+        result = _require_compute().run_training_job(_described(job))
     except JobFailedError as failure:
         job.training_job_status = job.secondary_status = "Failed"
         job.failure_reason = str(failure)
@@ -322,7 +318,7 @@ def _sagemaker_create_transform_job(
     job.transform_job_status = "InProgress"
     model = backend._models[job.model_name]
     try:
-        _require_compute().run_transform_job(_camel_request(job, "transform"), model.response_object)
+        _require_compute().run_transform_job(_described(job), model.response_object)
     except JobFailedError as failure:
         job.transform_job_status = "Failed"
         job.failure_reason = str(failure)
@@ -332,7 +328,7 @@ def _sagemaker_create_transform_job(
     return created
 
 
-def _camel_request(job: Any, kind: str) -> dict[str, Any]:
+def _described(job: Any) -> dict[str, Any]:
     """The job as its Describe* response (the request fields in AWS spelling)."""
     return _json_safe(job.response_object)
 

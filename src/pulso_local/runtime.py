@@ -22,10 +22,11 @@ from urllib.parse import quote_plus
 
 import boto3
 
+from lambdas.on_upload import PREDICT_FOLDER
 from pulso.config import PulsoConfig, load_config
 from pulso_local import emulator
 from pulso_local.account import ACCOUNT_ID, REGION, Account, create_account
-from pulso_local.compute import EmulatedCompute, patched_environment, split_s3_uri
+from pulso_local.compute import EmulatedCompute, patched_environment
 from pulso_local.workspace import Workspace
 
 _CREDENTIALS = {
@@ -113,11 +114,16 @@ class LocalRuntime:
 
     # --- starting runs --------------------------------------------------------------------------------
 
+    def _incoming_prefix(self, profile: str, mode: str) -> str:
+        """Where uploads for `profile` go; predict-mode uploads under the folder on_upload reads as mode predict."""
+        predict = f"{PREDICT_FOLDER}/" if mode == "predict" else ""
+        return f"{self.config.layout['raw_incoming']}{profile}/{predict}"
+
     def upload(self, path: Path, profile: str, mode: str, run_tag: str) -> str:
         """Put a local file (or every file of a folder) under the raw bucket's incoming/ prefix; the URI."""
         s3 = boto3.client("s3")
         bucket = self.account.bucket("raw")
-        prefix = f"{self.config.layout['raw_incoming']}{profile}/{'predict/' if mode == 'predict' else ''}{run_tag}/"
+        prefix = f"{self._incoming_prefix(profile, mode)}{run_tag}/"
         files = sorted(item for item in path.rglob("*") if item.is_file()) if path.is_dir() else [path]
         if not files:
             raise FileNotFoundError(f"no files in {path}")
@@ -139,7 +145,7 @@ class LocalRuntime:
     def put_upload(self, path: Path, profile: str, mode: str) -> dict[str, Any]:
         """Put a file under incoming/<profile>/; return the S3 "Object Created" notification S3 would send."""
         bucket = self.account.bucket("raw")
-        key = f"{self.config.layout['raw_incoming']}{profile}/{'predict/' if mode == 'predict' else ''}{path.name}"
+        key = self._incoming_prefix(profile, mode) + path.name
         put = boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
         return {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": {
             "bucket": {"name": bucket},
@@ -230,9 +236,10 @@ class LocalRuntime:
 
     def _manifest(self, run_id: str) -> dict[str, Any] | None:
         key = f"{self.config.layout['manifests']}run_id={run_id}/manifest.json"
+        s3 = boto3.client("s3")
         try:
-            body = boto3.client("s3").get_object(Bucket=self.account.bucket("transformed"), Key=key)["Body"].read()
-        except boto3.client("s3").exceptions.NoSuchKey:
+            body = s3.get_object(Bucket=self.account.bucket("transformed"), Key=key)["Body"].read()
+        except s3.exceptions.NoSuchKey:
             return None
         return json.loads(body)
 
@@ -280,10 +287,6 @@ class LocalRuntime:
             "gate": (report.gate or {}).get("decision"), "error": (report.error or {}).get("error"),
         })  # fmt: skip
         return report
-
-    def object_text(self, uri: str) -> str:
-        bucket, key = split_s3_uri(uri)
-        return boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
 
 
 def _final_state(described: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:

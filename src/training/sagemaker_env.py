@@ -28,6 +28,30 @@ class TrainingEnvironment:
     num_cpus: int
 
 
+HYPERPARAMETERS_FILE = "hyperparameters.json"
+
+
+def default_config_dir(root: Path) -> Path:
+    return root / "input" / "config"
+
+
+def default_data_dir(root: Path) -> Path:
+    return root / "input" / "data"
+
+
+def channel_dir(root: Path, channel: str) -> Path:
+    """Where SageMaker puts a channel's files (`SM_CHANNEL_<NAME>`)."""
+    return default_data_dir(root) / channel
+
+
+def write_hyperparameters(root: Path, values: Mapping[str, str]) -> Path:
+    """hyperparameters.json as SageMaker writes it, in a (fake) /opt/ml tree at `root`."""
+    path = default_config_dir(root) / HYPERPARAMETERS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dict(values)), encoding="utf-8")
+    return path
+
+
 def _as_string(value: object) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
@@ -35,7 +59,7 @@ def _as_string(value: object) -> str:
 def read_hyperparameters(config_dir: Path, env: Mapping[str, str]) -> dict[str, str]:
     """hyperparameters.json (strings), overlaid by SM_HPS (the toolkit's JSON-decoded copy), as strings."""
     values: dict[str, str] = {}
-    path = config_dir / "hyperparameters.json"
+    path = config_dir / HYPERPARAMETERS_FILE
     if path.is_file():
         values.update({key: _as_string(value) for key, value in json.loads(path.read_text()).items()})
     if env.get("SM_HPS"):
@@ -45,7 +69,7 @@ def read_hyperparameters(config_dir: Path, env: Mapping[str, str]) -> dict[str, 
 
 def _channels(root: Path, env: Mapping[str, str]) -> dict[str, Path]:
     channels: dict[str, Path] = {}
-    data_dir = Path(env.get("SM_INPUT_DATA_DIR", root / "input" / "data"))
+    data_dir = Path(env.get("SM_INPUT_DATA_DIR", default_data_dir(root)))
     if data_dir.is_dir():
         channels.update({path.name: path for path in sorted(data_dir.iterdir()) if path.is_dir()})
     for key, value in env.items():
@@ -58,7 +82,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> TrainingEnvironmen
     """Resolve the contract from the process environment."""
     env = os.environ if env is None else env
     root = Path(env.get(ROOT_ENV, "/opt/ml"))
-    config_dir = Path(env.get("SM_INPUT_CONFIG_DIR", root / "input" / "config"))
+    config_dir = Path(env.get("SM_INPUT_CONFIG_DIR", default_config_dir(root)))
     training_env = json.loads(env.get("SM_TRAINING_ENV", "{}") or "{}")
     job_name = env.get("TRAINING_JOB_NAME") or training_env.get("job_name") or f"local-{time.strftime('%Y%m%d-%H%M%S')}"
     return TrainingEnvironment(

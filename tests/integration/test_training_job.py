@@ -27,7 +27,7 @@ from pulso.config import load_config
 from tests.conftest import REPO_ROOT, SHARED_DATA, require
 from training.metrics import macro_recall
 from training.model_package import pack_model, unpack_model
-from training.sagemaker_env import from_environment
+from training.sagemaker_env import channel_dir, from_environment, write_hyperparameters
 
 GLOVE_HEAD = SHARED_DATA / "glove_twitter" / "glove.twitter.27B.100d.head2720.txt.gz"
 FAST = {"epochs": "6", "hidden_size": "32", "batch_size": "32", "learning_rate": "0.003", "glove_top_words": "3000"}
@@ -58,12 +58,11 @@ def glove_head(shared_data: Path) -> Path:
 
 def sagemaker_tree(root: Path, curated: Path, glove: Path | None, hyperparameters: dict[str, str]) -> dict[str, str]:
     """A fake /opt/ml tree; returns the environment a SageMaker container would set."""
-    (root / "input" / "config").mkdir(parents=True)
-    (root / "input" / "config" / "hyperparameters.json").write_text(json.dumps(hyperparameters))
-    shutil.copytree(curated, root / "input" / "data" / "train" / "messages")
+    write_hyperparameters(root, hyperparameters)
+    shutil.copytree(curated, channel_dir(root, "train") / "messages")
     if glove is not None:
-        (root / "input" / "data" / "embeddings").mkdir(parents=True)
-        shutil.copy(glove, root / "input" / "data" / "embeddings" / glove.name)
+        channel_dir(root, "embeddings").mkdir(parents=True)
+        shutil.copy(glove, channel_dir(root, "embeddings") / glove.name)
     return {**os.environ, "PULSO_SM_ROOT": str(root), "TRAINING_JOB_NAME": f"test-{root.name}"}
 
 
