@@ -20,9 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any
 
 import pandas as pd
 
@@ -176,25 +176,6 @@ def too_long(object_uri: str, number: int, max_bytes: int) -> ErrorRecord:
 
 def _raw(line: bytes) -> str:
     return line.decode("utf-8", errors="backslashreplace").rstrip("\r\n")[:RAW_KEEP_CHARS]
-
-
-def read_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, line) for every non-blank line; the line is None when longer than `max_bytes` (its bytes
-    are skipped, never held), so memory stays bounded whatever the object holds."""
-    number = 0
-    while True:
-        line = stream.readline(max_bytes + 1)
-        if not line:
-            return
-        number += 1
-        if len(line) > max_bytes and not line.endswith(b"\n"):
-            while True:
-                rest = stream.readline(max_bytes)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            yield number, None
-        elif line.strip():
-            yield number, line
 
 
 class PredictionRows:

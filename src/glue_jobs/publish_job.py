@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
+from glue_jobs.lines import bounded_lines
 from glue_jobs.predictions import (
     OUTPUT_SUFFIX,
     TABLE,
     ErrorRecord,
     PredictionParser,
     PredictionRows,
-    read_lines,
     too_long,
 )
 from glue_jobs.run_arguments import checked_ingest_date, checked_run_id, config_with_overlay, utc_now
@@ -181,9 +181,9 @@ def run_publish(job: PublishJob, input_store: ObjectStore, output_store: ObjectS
     for obj in objects:
         object_lines, object_errors = 0, len(errors)
         with input_store.open_read(obj.uri) as stream:
-            for number, line in read_lines(stream, max_bytes):
+            for number, line, whole in bounded_lines(stream, max_bytes):
                 object_lines += 1
-                outcome = too_long(obj.uri, number, max_bytes) if line is None else parser.parse(line, obj.uri, number)
+                outcome = parser.parse(line, obj.uri, number) if whole else too_long(obj.uri, number, max_bytes)
                 if isinstance(outcome, ErrorRecord):
                     errors.append(outcome.to_json())
                 else:

@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
+from glue_jobs.lines import bounded_lines
 from glue_jobs.storage import ObjectStore, StoredObject
 from pulso.config import CANONICAL_FIELDS, CsvOptions, EtlSettings, SourceProfile
 from pulso.errors import InputError
@@ -367,23 +368,12 @@ def _json_record_values(record: dict[str, object], profile: SourceProfile) -> li
 
 def _jsonl_records(text: io.TextIOWrapper, request: ReadRequest, builder: _ChunkBuilder) -> Iterator[pd.DataFrame]:
     max_chars = request.settings.max_record_bytes
-    line_number = 0
-    while True:
-        line = text.readline(max_chars + 1)
-        if not line:
-            return
-        line_number += 1
-        if len(line) > max_chars and not line.endswith("\n"):
-            while True:  # skip the rest of the oversized line; the next line starts a new record
-                rest = text.readline(max_chars + 1)
-                if not rest or rest.endswith("\n"):
-                    break
+    for line_number, line, whole in bounded_lines(text, max_chars):
+        if whole:
+            chunk = _jsonl_record(_strip_line_end(line), line_number, request.profile, builder)
+        else:
             detail = f"line {line_number}: longer than etl.max_record_bytes ({max_chars} characters)"
             chunk = builder.add(line[:1000] + "…", "unparseable_row", detail)
-        elif not line.strip():
-            continue
-        else:
-            chunk = _jsonl_record(_strip_line_end(line), line_number, request.profile, builder)
         if chunk is not None:
             yield chunk
 
