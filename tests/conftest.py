@@ -8,6 +8,8 @@ which `.ci/run` sets.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +29,21 @@ def require(condition: bool, reason: str, required_by: str) -> None:
     if os.environ.get(required_by) == "1":
         pytest.fail(f"{reason} ({required_by}=1 requires it)")
     pytest.skip(f"{reason} (set {required_by}=1 to make this a failure)")
+
+
+def terraform_provider_mirror() -> str:
+    """The provider mirror folder the Makefile discovers (`make tf-mirror`), empty when there is none."""
+    result = subprocess.run(["make", "-s", "--no-print-directory", "tf-mirror"], cwd=REPO_ROOT, capture_output=True,
+                            text=True, timeout=300)  # fmt: skip
+    return result.stdout.strip()
+
+
+def require_terraform() -> str:
+    """Skip (or fail under `PULSO_REQUIRE_TERRAFORM=1`) without terraform and its provider mirror; the mirror."""
+    require(shutil.which("terraform") is not None, "terraform is not on the PATH", "PULSO_REQUIRE_TERRAFORM")
+    mirror = terraform_provider_mirror()
+    require(bool(mirror), "the hashicorp/aws provider mirror was not found", "PULSO_REQUIRE_TERRAFORM")
+    return mirror
 
 
 @pytest.fixture(scope="session")

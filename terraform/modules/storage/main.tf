@@ -193,30 +193,34 @@ resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
   depends_on = [aws_s3_bucket_versioning.access_logs]
 }
 
-# Log delivery is granted by bucket policy (ACLs are disabled by BucketOwnerEnforced), only for the project's data
-# buckets of this account and only under each bucket's own prefix. Source ARNs are built from the names, so the policy
-# does not wait for the data buckets.
+# Log delivery is granted by bucket policy (ACLs are disabled by BucketOwnerEnforced): one statement per data bucket
+# of this account, each admitting deliveries from that bucket only under its own prefix. Source ARNs are built from
+# the names, so the policy does not wait for the data buckets.
 data "aws_iam_policy_document" "access_logs" {
-  statement {
-    sid       = "AllowS3ServerAccessLogDelivery"
-    actions   = ["s3:PutObject"]
-    resources = [for prefix in values(local.access_log_prefixes) : "${aws_s3_bucket.access_logs.arn}/${prefix}*"]
+  dynamic "statement" {
+    for_each = local.access_log_prefixes
 
-    principals {
-      type        = "Service"
-      identifiers = ["logging.s3.amazonaws.com"]
-    }
+    content {
+      sid       = "AllowS3ServerAccessLogDelivery${title(statement.key)}"
+      actions   = ["s3:PutObject"]
+      resources = ["${aws_s3_bucket.access_logs.arn}/${statement.value}*"]
 
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = [for name in values(var.names.buckets) : "arn:${local.partition}:s3:::${name}"]
-    }
+      principals {
+        type        = "Service"
+        identifiers = ["logging.s3.amazonaws.com"]
+      }
 
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = ["arn:${local.partition}:s3:::${var.names.buckets[statement.key]}"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
     }
   }
 

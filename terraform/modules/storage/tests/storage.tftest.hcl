@@ -218,33 +218,38 @@ run "defaults" {
   }
 
   assert {
-    condition     = [for s in data.aws_iam_policy_document.access_logs.statement : s.sid] == ["AllowS3ServerAccessLogDelivery", "DenyInsecureTransport"]
-    error_message = "The access-log bucket policy must admit log delivery and deny plain HTTP."
+    condition = [for s in data.aws_iam_policy_document.access_logs.statement : s.sid] == [
+      "AllowS3ServerAccessLogDeliveryModels", "AllowS3ServerAccessLogDeliveryOutputs",
+      "AllowS3ServerAccessLogDeliveryRaw", "AllowS3ServerAccessLogDeliveryTransformed", "DenyInsecureTransport",
+    ]
+    error_message = "The access-log bucket policy must admit log delivery from each data bucket and deny plain HTTP."
   }
 
   assert {
-    condition     = one(data.aws_iam_policy_document.access_logs.statement[0].principals).identifiers == toset(["logging.s3.amazonaws.com"])
+    condition = alltrue([
+      for s in slice(data.aws_iam_policy_document.access_logs.statement, 0, 4) :
+      one(s.principals).identifiers == toset(["logging.s3.amazonaws.com"])
+    ])
     error_message = "Log delivery must be granted to the S3 logging service principal."
   }
 
+  # Each statement pairs one source bucket with its own prefix: a bucket cannot write into another's logs.
   assert {
-    condition = toset(data.aws_iam_policy_document.access_logs.statement[0].resources) == toset([
-      for name in values(run.names.buckets) : "arn:aws:s3:::pulso-dev-access-logs-123456789012/${name}/*"
+    condition = alltrue([
+      for purpose, name in run.names.buckets : anytrue([
+        for s in data.aws_iam_policy_document.access_logs.statement :
+        s.resources == toset(["arn:aws:s3:::pulso-dev-access-logs-123456789012/${name}/*"]) &&
+        toset(flatten([for c in s.condition : c.values if c.variable == "aws:SourceArn"])) == toset(["arn:aws:s3:::${name}"])
+      ])
     ])
-    error_message = "Log delivery must be limited to each data bucket's own prefix."
+    error_message = "Log delivery must be limited to each data bucket, under that bucket's own prefix."
   }
 
   assert {
-    condition = toset(flatten([
-      for c in data.aws_iam_policy_document.access_logs.statement[0].condition : c.values if c.variable == "aws:SourceArn"
-    ])) == toset([for name in values(run.names.buckets) : "arn:aws:s3:::${name}"])
-    error_message = "Log delivery must be limited to the four data buckets."
-  }
-
-  assert {
-    condition = toset(flatten([
-      for c in data.aws_iam_policy_document.access_logs.statement[0].condition : c.values if c.variable == "aws:SourceAccount"
-    ])) == toset(["123456789012"])
+    condition = alltrue([
+      for s in slice(data.aws_iam_policy_document.access_logs.statement, 0, 4) :
+      toset(flatten([for c in s.condition : c.values if c.variable == "aws:SourceAccount"])) == toset(["123456789012"])
+    ])
     error_message = "Log delivery must be limited to this account."
   }
 }
@@ -261,7 +266,7 @@ run "without_deny_policies" {
   }
 
   assert {
-    condition     = [for s in data.aws_iam_policy_document.access_logs.statement : s.sid] == ["AllowS3ServerAccessLogDelivery"]
+    condition     = length([for s in data.aws_iam_policy_document.access_logs.statement : s.sid if s.effect == "Deny"]) == 0
     error_message = "Without deny policies the access-log bucket keeps only the log delivery grant."
   }
 
