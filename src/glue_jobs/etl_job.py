@@ -18,6 +18,7 @@ from typing import Any
 
 from glue_jobs import run_metrics
 from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
+from glue_jobs.catalog import register_partition
 from glue_jobs.pipeline import MODES, EtlJob, run_etl
 from glue_jobs.run_arguments import checked_ingest_date, checked_run_id, config_with_overlay, utc_now
 from glue_jobs.storage import is_s3, store_for
@@ -33,6 +34,7 @@ ARGUMENTS = {
     "ingest_date": Argument("partition date YYYY-MM-DD (default: today, UTC)", default=None),
     "config_overlay": Argument("JSON merged over the bundled configuration: path or s3:// URI", default=None),
     "kms_key_id": Argument("KMS key id or ARN for SSE-KMS uploads", default=None),
+    "glue_database": Argument("Glue database to register the run's partitions in (S3 output only)", default=None),
 }
 
 
@@ -64,6 +66,12 @@ def run_job(argv: Sequence[str], boto3_session: object | None = None) -> dict[st
     manifest = run_etl(job, input_store, output_store)
     if is_s3(job.output_root):
         run_metrics.publish(manifest["totals"], job.config.environment, output_store.session)
+        if args["glue_database"]:
+            for table in ("messages", "quarantine"):
+                register_partition(
+                    output_store.session, args["glue_database"], job.config.table(table),
+                    [manifest["ingest_date"], manifest["run_id"]], manifest["outputs"][table],
+                )  # fmt: skip
     return manifest
 
 

@@ -11,7 +11,11 @@ Outputs under the outputs bucket's root (prefixes from the shared configuration)
 - `predictions/ingest_date=D/run_id=R/part-NNNNN.parquet`  one row per prediction (columns of `tables.predictions`)
 - `prediction-errors/run_id=R/errors.jsonl`                lines that gave no prediction, and why
 - `predictions-manifests/run_id=R/summary.json`            {run_id, ingest_date, objects, lines, predictions, errors,
-                                                           outputs}; lines = predictions + errors, or the job fails
+                                                           drift, outputs}; lines = predictions + errors, else fails
+
+Given the model that predicted (`--model_data_url`) and the run's curated messages (`--messages_input`), the job
+also checks drift (`glue_jobs.drift_check`): the result goes into the summary and, on S3, to CloudWatch
+(`Pulso/Drift`).
 
 A re-run of the same run id replaces that run's outputs (also the partition of an earlier ingest date).
 """
@@ -25,7 +29,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from glue_jobs import drift_check
 from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
+from glue_jobs.catalog import register_partition
 from glue_jobs.lines import bounded_lines
 from glue_jobs.predictions import (
     OUTPUT_SUFFIX,
@@ -36,7 +42,7 @@ from glue_jobs.predictions import (
     too_long,
 )
 from glue_jobs.run_arguments import checked_ingest_date, checked_run_id, config_with_overlay, utc_now
-from glue_jobs.storage import ObjectStore, StoredObject, join_uri, store_for
+from glue_jobs.storage import ObjectStore, StoredObject, is_s3, join_uri, store_for
 from glue_jobs.writers import RunLayout, TablePartWriter
 from pulso.config import PulsoConfig
 from pulso.errors import AccountingError, InputError
@@ -52,6 +58,9 @@ ARGUMENTS = {
     "ingest_date": Argument("partition date YYYY-MM-DD (default: today, UTC)", default=None),
     "config_overlay": Argument("JSON merged over the bundled configuration: path or s3:// URI", default=None),
     "kms_key_id": Argument("KMS key id or ARN for SSE-KMS uploads", default=None),
+    "model_data_url": Argument("model.tar.gz that predicted (its training profile and vocabulary)", default=None),
+    "messages_input": Argument("the run's curated messages partition, for the drift check", default=None),
+    "glue_database": Argument("Glue database to register the run's partition in (S3 output only)", default=None),
 }
 # Layout keys (and their prefixes while pulso.json does not define them; an overlay may set them).
 ERRORS_LAYOUT = ("prediction_errors", "prediction-errors/")
@@ -68,6 +77,8 @@ class PublishJob:
     ingest_date: str
     config: PulsoConfig
     now: dt.datetime  # naive UTC: the predictions' `predicted_at`
+    model_data_url: str | None = None
+    messages_input: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +133,8 @@ def build_job(args: Mapping[str, str | None], now: dt.datetime | None = None) ->
         ingest_date=ingest_date,
         config=config_with_overlay(args["config_overlay"]),
         now=now,
+        model_data_url=args.get("model_data_url") or None,
+        messages_input=args.get("messages_input") or None,
     )
 
 
@@ -176,6 +189,10 @@ def run_publish(job: PublishJob, input_store: ObjectStore, output_store: ObjectS
     rows = PredictionRows(writer, parser.fields, job.config.etl.chunk_rows, job.now)
     max_bytes = job.config.etl.max_record_bytes
     errors: list[str] = []
+    scored: dict[str, str] = {}  # message id -> predicted label name, for the drift check
+    id_index, name_index = parser.fields.index("message_id"), parser.fields.index("label_name")
+    model_versions: set[str] = set()
+    version_index = parser.fields.index("model_version") if "model_version" in parser.fields else None
     lines = 0
     log.info("run %s: publishing %d object(s) from %s", job.run_id, len(objects), job.predictions_input)
     for obj in objects:
@@ -188,6 +205,9 @@ def run_publish(job: PublishJob, input_store: ObjectStore, output_store: ObjectS
                     errors.append(outcome.to_json())
                 else:
                     rows.add(outcome)
+                    scored[outcome[id_index]] = outcome[name_index]
+                    if version_index is not None:
+                        model_versions.add(outcome[version_index])
         lines += object_lines
         object_errors = len(errors) - object_errors
         predictions = object_lines - object_errors
@@ -201,6 +221,15 @@ def run_publish(job: PublishJob, input_store: ObjectStore, output_store: ObjectS
             f"run {job.run_id}: {lines} lines read but {rows.written} predictions + {len(errors)} errors "
             f"= {rows.written + len(errors)} written"
         )
+    drift = drift_check.check_drift(
+        job.config,
+        input_store,
+        model_data_url=job.model_data_url,
+        messages_input=job.messages_input,
+        scored=scored,
+        model_version=", ".join(sorted(model_versions)) or None,
+    )
+    log.info("run %s: drift %s %s", job.run_id, drift["status"], drift.get("reason") or drift_check.warnings(drift))
     summary = {
         "run_id": job.run_id,
         "ingest_date": job.ingest_date,
@@ -208,6 +237,7 @@ def run_publish(job: PublishJob, input_store: ObjectStore, output_store: ObjectS
         "lines": lines,
         "predictions": rows.written,
         "errors": len(errors),
+        "drift": drift,
         "outputs": {
             "predictions": layout.predictions_prefix,
             "parts": writer.parts,
@@ -227,7 +257,15 @@ def run_job(argv: Sequence[str], boto3_session: object | None = None) -> dict[st
     job = build_job(args)
     input_store = store_for(job.predictions_input, boto3_session)
     output_store = store_for(job.output_root, boto3_session, args["kms_key_id"])
-    return run_publish(job, input_store, output_store)
+    summary = run_publish(job, input_store, output_store)
+    if is_s3(job.output_root):
+        drift_check.publish_metrics(summary["drift"], job.config.environment, output_store.session)
+        if args["glue_database"]:
+            register_partition(
+                output_store.session, args["glue_database"], job.config.table(TABLE),
+                [job.ingest_date, job.run_id], summary["outputs"]["predictions"],
+            )  # fmt: skip
+    return summary
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:

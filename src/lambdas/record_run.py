@@ -2,12 +2,12 @@
 
 Event: the whole state JSON of the execution (`input`, `profile`, `mode`, `run_id`, `started_at` and what the
 states added: `etl`, `manifest`, `training`, `gate`, `registered`, `champion`, `model`, `transform`,
-`publish`, optionally `predictions: {"count"}`), plus `error: {Error, Cause}` when a state failed. Any of the
-later keys may be absent (predict mode, nothing to predict, failure part-way).
+`publish`, optionally `predictions: {"count"}` and `drift`), plus `error: {Error, Cause}` when a state failed.
+Any of the later keys may be absent (predict mode, nothing to predict, failure part-way).
 
 A request the state machine rejected ("Check the request") arrives as `{run_id, started_at, request, error}`.
 When the predictions were published and the state JSON has no count, the count is read from the publish job's
-summary (`s3://<outputs>/predictions-manifests/run_id=R/summary.json`, key `predictions`).
+summary (`s3://<outputs>/predictions-manifests/run_id=R/summary.json`, key `predictions`), with its drift result.
 
 Writes one JSON line to `s3://$OUTPUTS_BUCKET/runs/ingest_date=D/run_id=R.json` (SSE-KMS with $KMS_KEY_ID when
 set) and returns `{"subject", "message", "run"}`. Timestamps are written as `YYYY-MM-DD HH:MM:SS.fff` (UTC),
@@ -25,6 +25,7 @@ import boto3
 
 from lambdas.common import ObjectNotFoundError, config, log, read_json, s3_uri, session_or_default, utc_now
 from pulso.config import PulsoConfig
+from pulso.drift import OK, WARNING, warnings
 
 SUCCEEDED, FAILED = "SUCCEEDED", "FAILED"
 SUBJECT_MAX_CHARS = 99  # SNS: "less than 100 characters", ASCII, no line breaks
@@ -135,6 +136,13 @@ def _gate_columns(state: dict[str, Any]) -> tuple[str, str]:
     return "skipped", "no quality gate ran"
 
 
+def _drift_columns(drift: Any) -> dict[str, Any]:
+    """drift_status (ok/warning, None when no check ran) and drift_warnings (None when nothing breached)."""
+    if not isinstance(drift, dict) or drift.get("status") not in (OK, WARNING):
+        return {"drift_status": None, "drift_warnings": None}
+    return {"drift_status": drift["status"], "drift_warnings": "; ".join(warnings(drift)) or None}
+
+
 def build_row(state: dict[str, Any], *, finished_at: dt.datetime, cfg: PulsoConfig) -> dict[str, Any]:
     """The `runs` table row (its columns, in order, then the partition `ingest_date`)."""
     request = state.get("request") if isinstance(state.get("request"), dict) else {}
@@ -170,6 +178,7 @@ def build_row(state: dict[str, Any], *, finished_at: dt.datetime, cfg: PulsoConf
         "gate_decision": decision,
         "gate_reason": reason,
         "predictions": _count(predictions),
+        **_drift_columns(state.get("drift")),
     }
     row = {name: values.get(name) for name in cfg.table("runs").column_names}  # an overlay may add columns
     row["ingest_date"] = manifest.get("ingest_date") or (started_at or _timestamp(finished_at))[:10]
@@ -194,6 +203,7 @@ def subject(row: dict[str, Any], state: dict[str, Any]) -> str:
         text += f"{row['curated']:,} curated" if row["curated"] is not None else "no counts"
         extras = [f"model {row['gate_decision']}"] if row["gate_decision"] != "skipped" else []
         extras += [f"{row['predictions']:,} predicted"] if row["predictions"] else []
+        extras += ["DRIFT WARNING"] if row.get("drift_status") == WARNING else []
         for extra in extras:  # in order of importance, each only when it still fits
             if len(text) + 2 + len(extra) <= SUBJECT_MAX_CHARS:
                 text += f", {extra}"
@@ -240,6 +250,10 @@ def message(row: dict[str, Any], state: dict[str, Any], *, bucket: str, cfg: Pul
     if row["predictions"] is not None:
         by = f" by {row['model_version']}" if row["model_version"] else ""
         lines.append(f"Predictions: {row['predictions']:,}{by}")
+    if row.get("drift_status") == WARNING:
+        lines.append(f"DRIFT WARNING: {row['drift_warnings']} (the messages differ from the model's training data)")
+    elif row.get("drift_status") == OK:
+        lines.append("Drift: within the configured thresholds")
     lines += ["", "Outputs:"]
     manifest = state.get("manifest") or {}
     if manifest.get("messages"):
@@ -248,6 +262,7 @@ def message(row: dict[str, Any], state: dict[str, Any], *, bucket: str, cfg: Pul
         predictions = f"{cfg.table('predictions').prefix}ingest_date={row['ingest_date']}/run_id={row['run_id']}/"
         lines.append(f"  predictions: {s3_uri(bucket, predictions)}")
     lines.append(f"  run record: {s3_uri(bucket, run_key(row, cfg))}")
+    lines.append(f"  report: {report_uri(row, bucket, cfg)}")
     error = state.get("error")
     if error:
         lines += [
@@ -259,17 +274,27 @@ def message(row: dict[str, Any], state: dict[str, Any], *, bucket: str, cfg: Pul
     return "\n".join(lines) + "\n"
 
 
-def published_predictions(
+def published_summary(
     state: dict[str, Any], *, bucket: str, cfg: PulsoConfig, session: boto3.Session | None = None
-) -> int | None:
-    """The prediction count of the publish job's summary, or None when it cannot be read (logged)."""
+) -> dict[str, Any]:
+    """What the state needs from the publish job's summary: `predictions: {count}` and `drift`, as far as the
+    summary can be read (a missing or broken one is logged and gives nothing)."""
     key, default = PREDICTION_SUMMARIES
     uri = s3_uri(bucket, f"{cfg.layout.get(key, default)}run_id={state.get('run_id')}/summary.json")
     try:
-        return int(read_json(uri, session=session)["predictions"])
+        summary = read_json(uri, session=session)
+        found: dict[str, Any] = {"predictions": {"count": int(summary["predictions"])}}
     except (ObjectNotFoundError, KeyError, TypeError, ValueError) as error:
         log("prediction count unknown: the publish summary cannot be read", summary=uri, error=str(error))
-        return None
+        return {}
+    if isinstance(summary.get("drift"), dict):
+        found["drift"] = summary["drift"]
+    return found
+
+
+def report_uri(row: dict[str, Any], bucket: str, cfg: PulsoConfig) -> str:
+    """Where the run report job writes this run's report (the state machine's next step)."""
+    return s3_uri(bucket, f"{cfg.layout['reports']}run_id={row['run_id']}/report.html")
 
 
 def outputs_bucket(context: Any) -> str:
@@ -295,9 +320,7 @@ def record_run(
 ) -> dict[str, Any]:
     cfg = cfg or config()
     if "publish" in state and (state.get("predictions") or {}).get("count") is None:
-        count = published_predictions(state, bucket=bucket, cfg=cfg, session=session)
-        if count is not None:
-            state = {**state, "predictions": {"count": count}}
+        state = {**state, **published_summary(state, bucket=bucket, cfg=cfg, session=session)}
     row = build_row(state, finished_at=now or utc_now(), cfg=cfg)
     if not row["run_id"]:
         raise ValueError("the state JSON has no run_id")

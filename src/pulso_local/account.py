@@ -139,7 +139,7 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
         location = f"s3://{names[spec.bucket]}/{spec.prefix}"
         glue.create_table(DatabaseName=database, TableInput=glue_table_input(spec, location))
     code = config.layout["code"]
-    for job, script in (("etl", "etl_job.py"), ("publish", "publish_job.py")):
+    for job, script in (("etl", "etl_job.py"), ("publish", "publish_job.py"), ("report", "report_job.py")):
         key = f"{code}glue/{script}"
         s3.upload_file(str(SRC / "glue_jobs" / script), names["models"], key)
         glue.create_job(

@@ -36,7 +36,11 @@ import boto3
 from pulso_local.emulator import JobFailedError
 from training.sagemaker_env import channel_dir, write_hyperparameters
 
-GLUE_SCRIPTS = {"etl_job.py": "glue_jobs.etl_job", "publish_job.py": "glue_jobs.publish_job"}
+GLUE_SCRIPTS = {
+    "etl_job.py": "glue_jobs.etl_job",
+    "publish_job.py": "glue_jobs.publish_job",
+    "report_job.py": "glue_jobs.report_job",
+}
 TRANSFORM_CONTAINER = Path(__file__).with_name("transform_container.py")
 _ENVIRONMENT_LOCK = threading.Lock()
 

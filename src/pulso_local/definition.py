@@ -78,6 +78,8 @@ def definition_values(
         "outputs_bucket": name("buckets.outputs"),
         "etl_job_name": name("glue_jobs.etl"),
         "publish_job_name": name("glue_jobs.publish"),
+        "report_job_name": name("glue_jobs.report"),
+        "glue_database": name("glue_database"),
         "read_manifest_arn": arn("lambda", f"function:{name('lambdas.read_manifest')}"),
         "quality_gate_arn": arn("lambda", f"function:{name('lambdas.quality_gate')}"),
         "find_champion_arn": arn("lambda", f"function:{name('lambdas.find_champion')}"),
@@ -108,6 +110,7 @@ def definition_values(
         "embeddings_prefix": layout["embeddings"],
         "training_jobs_prefix": layout["training_jobs"],
         "transform_output_prefix": layout["transform_output"],
+        "messages_prefix": config.table("messages").prefix,
         "retry_interval_seconds": retry_interval_seconds,
         "execution_timeout_seconds": execution_timeout_seconds,
     }

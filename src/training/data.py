@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from pulso.ids import split_position
 
 COLUMNS = ["message_id", "text_clean", "label", "split"]
+OPTIONAL_COLUMNS = ["lang"]  # for the drift reference profile; older curated Parquet may lack it
 SPLITS = ("train", "validation", "test")
 
 
@@ -30,6 +31,7 @@ class LabelledSet:
     message_ids: list[str]
     tokens: list[list[str]]
     targets: np.ndarray  # class indexes
+    languages: list[str | None]
 
     def __len__(self) -> int:
         return len(self.targets)
@@ -48,7 +50,8 @@ def read_curated(files: Sequence[Path]) -> pd.DataFrame:
         missing = [column for column in COLUMNS if column not in names]
         if missing:
             raise TrainingDataError(f"{path} is not curated messages Parquet: it lacks {missing}")
-        frames.append(pq.read_table(path, columns=COLUMNS).to_pandas())
+        present = [column for column in OPTIONAL_COLUMNS if column in names]
+        frames.append(pq.read_table(path, columns=COLUMNS + present).to_pandas())
     if not frames:
         raise TrainingDataError("no Parquet files in the training channels")
     frame = pd.concat(frames, ignore_index=True)
@@ -76,6 +79,7 @@ def labelled_sets(
             message_ids=part["message_id"].astype(str).tolist(),
             tokens=[text.split(" ") if text else [] for text in part["text_clean"].astype(str)],
             targets=part["target"].to_numpy(dtype=np.int64),
+            languages=[None if pd.isna(lang) else str(lang) for lang in part.get("lang", [None] * len(part))],
         )
     if len(sets["train"]) == 0 or len(sets["validation"]) == 0:
         raise TrainingDataError(

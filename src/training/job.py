@@ -24,6 +24,7 @@ import torch
 import pulso
 from inference.network import NetworkConfig, SentimentNet
 from pulso.config import load_config
+from pulso.drift import build_profile, oov_rate
 from pulso.errors import ConfigError
 from training import plots
 from training.data import TrainingDataError, labelled_sets, parquet_files, read_curated
@@ -134,6 +135,14 @@ def run(env: TrainingEnvironment) -> dict[str, Any]:
             },
         },
         "data": sizes,
+        # The reference for drift checks: the training rows as given, and the OOV rate of held-out rows.
+        "data_profile": build_profile(
+            sets["train"].tokens,
+            [label_names[target] for target in sets["train"].targets],
+            sets["train"].languages,
+            label_names,
+            oov=oov_rate(sets["validation"].tokens + sets["test"].tokens, in_vocabulary),
+        ).to_dict(),
         "training": {
             "seconds": round(result.seconds, 1),
             "epochs_run": len(result.history),

@@ -32,9 +32,11 @@ TRAIN_PATH = [
     "Check the request", "Start the run", "Validate and transform the upload", "Read the run manifest",
     "Train or only predict?", "Train a candidate model", "Compare the candidate with the champion",
     "Register the candidate model", "Find the newest approved model", "Anything to predict?", "Create the model",
-    "Predict sentiment in batch", "Publish the predictions", "Record the run", "Notify success",
+    "Predict sentiment in batch", "Publish the predictions", "Record the run", "Write the run report",
+    "Notify success",
 ]  # fmt: skip
-FAILURE_TAIL = ["Describe the failure", "Record the failure", "Notify failure", "Pipeline failed"]
+FAILURE_TAIL = ["Describe the failure", "Record the failure", "Write the failure report", "Notify failure",
+                "Pipeline failed"]  # fmt: skip
 
 
 OVERLAY = {"pipeline": {"hyperparameters": FAST, "quality_gate": {"floor": 0.4}}}
@@ -177,7 +179,7 @@ def test_predict_mode_without_an_approved_model_fails_clearly(tmp_path: Path, ov
     assert report.error["error"] == "PipelineFailed"
     assert "NoApprovedModelError" in report.error["cause"]
     assert "no approved model in pulso-dev-sentiment" in report.error["cause"]
-    assert entered[-4:] == FAILURE_TAIL
+    assert entered[-len(FAILURE_TAIL) :] == FAILURE_TAIL
     assert "no approved model" in report.notification
 
 
@@ -215,7 +217,7 @@ def test_each_failure_is_caught_notified_and_fails_the_run(
         report = runtime.run(LABELLED if mode == "train_and_predict" else UNLABELLED, "tweets", mode)
         entered = states_entered(runtime, report.run_id)
     assert report.status == "FAILED"
-    assert entered[-5:] == [failed_state, *FAILURE_TAIL]
+    assert entered[-len(FAILURE_TAIL) - 1 :] == [failed_state, *FAILURE_TAIL]
     assert cause in report.error["cause"]
     assert cause in report.notification
     history = [json.loads(line) for line in (home / "history.jsonl").read_text().splitlines()]
@@ -231,7 +233,7 @@ def test_a_failing_training_job_fails_the_run_with_its_reason(tmp_path: Path, mo
         report = runtime.run(LABELLED, "tweets", "train_and_predict")
         entered = states_entered(runtime, report.run_id)
     assert report.status == "FAILED"
-    assert entered[-5:] == ["Train a candidate model", *FAILURE_TAIL]
+    assert entered[-len(FAILURE_TAIL) - 1 :] == ["Train a candidate model", *FAILURE_TAIL]
     assert "HyperparameterError: hyperparameter epochs must be a number (got 'ten')" in report.error["cause"]
 
 

@@ -642,6 +642,8 @@ def test_a_successful_run_is_recorded_and_summarised(boto3_session, outputs: str
         "gate_decision": "approved",
         "gate_reason": successful_state()["gate"]["reason"],
         "predictions": 1200,
+        "drift_status": None,
+        "drift_warnings": None,
         "ingest_date": "2026-11-22",
     }
     head = boto3_session.client("s3").head_object(
@@ -797,6 +799,28 @@ def test_the_prediction_count_comes_from_the_publish_summary(boto3_session, outp
     result = record_run.record_run(state, bucket=outputs, session=boto3_session, now=FINISHED)
     assert result["run"]["predictions"] == 1187
     assert f"Predictions: 1,187 by {GROUP}/3" in result["message"]
+
+
+def test_drift_comes_from_the_publish_summary_into_the_row_and_the_notification(boto3_session, outputs: str) -> None:
+    state = successful_state()
+    del state["predictions"]
+    checks = [
+        {"name": "label_mix", "value": 0.21, "threshold": 0.15, "breached": True},
+        {"name": "oov_rate", "value": 0.01, "threshold": 0.05, "breached": False},
+    ]
+    summary = {"predictions": 1187, "drift": {"status": "warning", "checks": checks}}
+    key = f"predictions-manifests/run_id={RUN_ID}/summary.json"
+    boto3_session.client("s3").put_object(Bucket=outputs, Key=key, Body=json.dumps(summary).encode())
+    result = record_run.record_run(state, bucket=outputs, session=boto3_session, now=FINISHED)
+    assert (result["run"]["drift_status"], result["run"]["drift_warnings"]) == ("warning", "label_mix 0.2100 > 0.1500")
+    assert "DRIFT WARNING: label_mix 0.2100 > 0.1500" in result["message"]
+    assert f"report: s3://{outputs}/reports/run_id={RUN_ID}/report.html" in result["message"]
+
+    summary["drift"] = {"status": "not_checked", "reason": "no predictions", "checks": []}
+    boto3_session.client("s3").put_object(Bucket=outputs, Key=key, Body=json.dumps(summary).encode())
+    result = record_run.record_run(state, bucket=outputs, session=boto3_session, now=FINISHED)
+    assert (result["run"]["drift_status"], result["run"]["drift_warnings"]) == (None, None)
+    assert "DRIFT" not in result["message"]
 
 
 def test_without_a_publish_summary_the_prediction_count_is_unknown(boto3_session, outputs: str) -> None:

@@ -34,6 +34,7 @@ from pulso.config._model import (
     TableSpec,
     TrainingSettings,
 )
+from pulso.drift import DriftThresholds
 from pulso.errors import ConfigError
 
 OVERLAY_ENV = "PULSO_CONFIG"
@@ -50,6 +51,8 @@ GLUE_TYPES = (
     "date",
 )
 _MISSING = object()
+
+DRIFT_THRESHOLDS = tuple(DriftThresholds.__dataclass_fields__)
 
 
 def default_config_text() -> str:
@@ -350,7 +353,7 @@ def _training(node: _Node) -> TrainingSettings:
 
 
 def _pipeline(node: _Node) -> PipelineSettings:
-    node.only("quality_gate", "hyperparameters", "sagemaker")
+    node.only("quality_gate", "hyperparameters", "sagemaker", "drift")
     gate = node.child("quality_gate")
     gate.only("metric", "floor", "tolerance")
     bounds = {}
@@ -374,8 +377,19 @@ def _pipeline(node: _Node) -> PipelineSettings:
             raise node.fail(f"hyperparameters.{key}", f"must be a string or a number (got {value!r})")
         hyperparameters[key] = str(value)
     return PipelineSettings(
-        QualityGateSettings(gate.text("metric"), **bounds), SageMakerSettings(**values), hyperparameters
-    )
+        QualityGateSettings(gate.text("metric"), **bounds), SageMakerSettings(**values), hyperparameters,
+        _drift(node.child("drift")),
+    )  # fmt: skip
+
+
+def _drift(node: _Node) -> DriftThresholds:
+    node.only(*DRIFT_THRESHOLDS)
+    values = {}
+    for key in DRIFT_THRESHOLDS:
+        values[key] = float(node.get(key, (int, float)))
+        if not 0.0 < values[key] <= 1.0:
+            raise node.fail(key, f"must be a share in (0, 1] (got {values[key]})")
+    return DriftThresholds(**values)
 
 
 def build_config(data: Mapping[str, Any]) -> PulsoConfig:

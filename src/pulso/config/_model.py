@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from pulso.drift import DriftThresholds
 from pulso.errors import ConfigError
 
 CANONICAL_FIELDS = ("message_id", "author_id", "created_at", "text", "label", "split")
@@ -173,6 +174,7 @@ class PipelineSettings:
     quality_gate: QualityGateSettings
     sagemaker: SageMakerSettings
     hyperparameters: Mapping[str, str]  # passed to every training job (SageMaker wants strings)
+    drift: DriftThresholds
 
 
 @dataclass(frozen=True)

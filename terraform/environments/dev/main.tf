@@ -44,6 +44,7 @@ module "etl" {
   bucket_names            = module.storage.bucket_names
   etl_script_path         = "${local.repo_root}/src/glue_jobs/etl_job.py"
   publish_script_path     = "${local.repo_root}/src/glue_jobs/publish_job.py"
+  report_script_path      = "${local.repo_root}/src/glue_jobs/report_job.py"
   shared_package_zip_path = "${local.artifacts}/glue_packages.zip"
 }
 

@@ -1,5 +1,6 @@
 # Analytics: the Athena workgroup, a Glue catalog table for every table of pulso.json (schemas, buckets and prefixes
-# from the configuration, partitions projected so nothing has to register them), and the named queries of sql/.
+# from the configuration; date-only partitions projected, run partitions registered by the jobs), and the named
+# queries of sql/.
 # The Glue database itself belongs to modules/etl (names.glue_database).
 
 locals {
@@ -37,8 +38,9 @@ locals {
     }
   }
 
-  # Partition projection per partition key (Athena computes the partitions; no crawler, no MSCK REPAIR).
-  # run_id is "injected": a query must give it as a literal (WHERE run_id = '...' or IN (...)), see sql/.
+  # Partition projection for tables whose partition keys are all dates (runs: Athena computes the partitions).
+  # Tables also partitioned by run_id (messages, quarantine, predictions) use the partitions the jobs register
+  # in the catalog when they write a run (glue_jobs.catalog), so queries can span runs.
   projections = {
     ingest_date = {
       "type"          = "date"
@@ -46,9 +48,6 @@ locals {
       "range"         = "2020-01-01,NOW"
       "interval"      = "1"
       "interval.unit" = "DAYS"
-    }
-    run_id = {
-      "type" = "injected"
     }
   }
 
@@ -59,6 +58,7 @@ locals {
       format         = local.formats[contains(local.json_tables, name) ? "json" : "parquet"]
       columns        = table.columns
       partition_keys = try(table.partition_keys, [])
+      projected      = length(try(table.partition_keys, [])) > 0 && alltrue([for key in try(table.partition_keys, []) : contains(keys(local.projections), key.name)])
       # s3://bucket/prefix/ingest_date=${ingest_date}/run_id=${run_id}/ (Hive-style folders, as the jobs write them)
       template = "s3://${var.bucket_names[table.bucket]}/${table.prefix}${join("", [for key in try(table.partition_keys, []) : format("%s=$${%s}/", key.name, key.name)])}"
     }
@@ -114,7 +114,7 @@ resource "aws_glue_catalog_table" "this" {
       "EXTERNAL"       = "TRUE"
       "classification" = each.value.format.classification
     },
-    length(each.value.partition_keys) == 0 ? {} : merge(
+    !each.value.projected ? {} : merge(
       {
         "projection.enabled"        = "true"
         "storage.location.template" = each.value.template

@@ -60,8 +60,8 @@ variable "config" {
   }
 
   validation {
-    # Partition projection is configured per key: ingest_date as a date, run_id injected. Any other key would
-    # need its own projection settings here.
+    # ingest_date is projected as a date where it is the only key; run_id partitions are registered by the jobs.
+    # Any other key would need its own handling here.
     condition = alltrue(flatten([
       for table in try(values(var.config.tables), []) : [
         for key in try(table.partition_keys, [null]) : try(contains(["ingest_date", "run_id"], key.name) && key.type == "string", false)

@@ -30,7 +30,7 @@ data "aws_iam_policy_document" "glue" {
     sid       = "ListTheDataBuckets"
     effect    = "Allow"
     actions   = ["s3:ListBucket"]
-    resources = [var.bucket_arns.raw, var.bucket_arns.transformed, var.bucket_arns.outputs]
+    resources = [var.bucket_arns.raw, var.bucket_arns.transformed, var.bucket_arns.outputs, var.bucket_arns.models]
   }
 
   statement {
@@ -57,6 +57,30 @@ data "aws_iam_policy_document" "glue" {
     resources = ["${var.bucket_arns.models}/${local.glue_prefix}*"]
   }
 
+  # The publish job's drift check reads the model that predicted (its profile and vocabulary); the report job
+  # reads the candidate's evaluation (output.tar.gz). Both live under the training jobs' output prefix.
+  statement {
+    sid       = "ReadTheTrainedModels"
+    effect    = "Allow"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.bucket_arns.models}/${var.config.layout.training_jobs}*"]
+  }
+
+  # The ETL and publish jobs register the partition of the run they wrote (messages, quarantine, predictions),
+  # so Athena sees it; glue:GetTable reads the table's storage descriptor for the partition.
+  statement {
+    sid     = "RegisterTheRunPartitions"
+    effect  = "Allow"
+    actions = ["glue:GetTable", "glue:GetPartition", "glue:CreatePartition", "glue:UpdatePartition"]
+    resources = concat(
+      [
+        "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
+        "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/${var.names.glue_database}",
+      ],
+      [for table in local.run_partitioned_tables : "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${var.names.glue_database}/${table}"],
+    )
+  }
+
   # SSE-KMS objects (GenerateDataKey on write, Decrypt on read), the security configuration's bookmark
   # encryption (Encrypt/Decrypt) and its CloudWatch Logs encryption.
   statement {
@@ -78,7 +102,7 @@ data "aws_iam_policy_document" "glue" {
   # cloudwatch:PutMetricData supports no resource-level permissions, so the resource must be "*"; the
   # cloudwatch:namespace condition keeps the role to the jobs' own namespace.
   statement {
-    sid       = "PutMetricsInTheEtlNamespace"
+    sid       = "PutMetricsInTheJobNamespaces"
     effect    = "Allow"
     actions   = ["cloudwatch:PutMetricData"]
     resources = ["*"]
@@ -86,7 +110,7 @@ data "aws_iam_policy_document" "glue" {
     condition {
       test     = "StringEquals"
       variable = "cloudwatch:namespace"
-      values   = [local.metrics_namespace]
+      values   = local.metrics_namespaces
     }
   }
 }

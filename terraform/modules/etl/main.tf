@@ -1,4 +1,5 @@
-# ETL: the two AWS Glue Python shell jobs (validate and transform an upload; publish the predictions), their code
+# ETL: the three AWS Glue Python shell jobs (validate and transform an upload; publish the predictions; write the
+# run report), their code
 # in the models bucket, the Glue security configuration and the Glue Data Catalog database. The settings mirror
 # what pulso_local.account creates in the emulated account: Python shell 3.9 with the "analytics" library set,
 # GlueVersion 3.0, MaxCapacity 1.0, scripts at s3://<models>/<layout.code>glue/<script>.
@@ -16,7 +17,13 @@ locals {
   package_key   = "${local.glue_prefix}pulso.zip"
 
   # CloudWatch namespace of the jobs' own metrics (the role may put metrics only there).
-  metrics_namespace = "Pulso/ETL"
+  metrics_namespaces = ["Pulso/ETL", "Pulso/Drift"]
+
+  # Tables whose run partitions the jobs register in the catalog (see modules/analytics).
+  run_partitioned_tables = [
+    for name, table in var.config.tables : name
+    if contains([for key in try(table.partition_keys, []) : key.name], "run_id")
+  ]
 
   jobs = {
     etl = {
@@ -35,6 +42,14 @@ locals {
       script_key      = "${local.glue_prefix}publish_job.py"
       output_root     = "s3://${var.bucket_names.outputs}/"
       timeout_minutes = 120
+    }
+    report = {
+      name            = var.names.glue_jobs.report
+      description     = "Write the self-contained HTML run report (accounting, evaluation, sentiment, support queue, drift)."
+      script_path     = var.report_script_path
+      script_key      = "${local.glue_prefix}report_job.py"
+      output_root     = "s3://${var.bucket_names.outputs}/"
+      timeout_minutes = 60
     }
   }
 

@@ -10,8 +10,8 @@ variable "names" {
   })
 
   validation {
-    condition     = alltrue([for key in ["etl", "publish"] : contains(keys(var.names.glue_jobs), key)])
-    error_message = "names.glue_jobs must name the etl and publish jobs."
+    condition     = alltrue([for key in ["etl", "publish", "report"] : contains(keys(var.names.glue_jobs), key)])
+    error_message = "names.glue_jobs must name the etl, publish and report jobs."
   }
 
   validation {
@@ -100,6 +100,16 @@ variable "publish_script_path" {
   validation {
     condition     = endswith(var.publish_script_path, ".py") && fileexists(var.publish_script_path)
     error_message = "publish_script_path must be an existing .py file."
+  }
+}
+
+variable "report_script_path" {
+  description = "Local path of the run report job script (src/glue_jobs/report_job.py); uploaded to s3://<models>/<layout.code>glue/report_job.py."
+  type        = string
+
+  validation {
+    condition     = endswith(var.report_script_path, ".py") && fileexists(var.report_script_path)
+    error_message = "report_script_path must be an existing .py file."
   }
 }
 

@@ -57,6 +57,8 @@ locals {
     outputs_bucket          = var.names.buckets.outputs
     etl_job_name            = var.names.glue_jobs.etl
     publish_job_name        = var.names.glue_jobs.publish
+    report_job_name         = var.names.glue_jobs.report
+    glue_database           = var.names.glue_database
     read_manifest_arn       = local.lambda_arns.read_manifest
     quality_gate_arn        = local.lambda_arns.quality_gate
     find_champion_arn       = local.lambda_arns.find_champion
@@ -73,6 +75,7 @@ locals {
     embeddings_prefix       = local.layout.embeddings
     training_jobs_prefix    = local.layout.training_jobs
     transform_output_prefix = local.layout.transform_output
+    messages_prefix         = var.config.tables.messages.prefix
     # Inserted bare by the template, so passed as JSON text.
     transform_instance_count  = jsonencode(local.sagemaker.transform_instance_count)
     max_payload_mb            = jsonencode(local.sagemaker.max_payload_mb)

@@ -11,6 +11,7 @@ variable "names" {
     model_package_group = string
     sns_topic           = string
     daily_schedule      = string
+    glue_database       = string
     layout              = map(string)
   })
 

@@ -135,7 +135,7 @@ run "every_configured_table_is_in_the_catalog" {
   }
 }
 
-run "partitions_are_projected" {
+run "partitions" {
   command = plan
 
   variables {
@@ -144,32 +144,15 @@ run "partitions_are_projected" {
     bucket_arns  = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
   }
 
+  # runs is partitioned by date only: Athena projects its partitions.
   assert {
-    condition = alltrue([
-      for table in aws_glue_catalog_table.this :
-      table.parameters["projection.enabled"] == "true" &&
-      table.parameters["projection.ingest_date.type"] == "date" &&
-      table.parameters["projection.ingest_date.format"] == "yyyy-MM-dd" &&
-      table.parameters["projection.ingest_date.range"] == "2020-01-01,NOW"
-    ])
-    error_message = "Every table must project ingest_date as a yyyy-MM-dd date from 2020-01-01 to NOW."
-  }
-
-  assert {
-    condition = alltrue([
-      for name in ["messages", "quarantine", "predictions"] : aws_glue_catalog_table.this[name].parameters["projection.run_id.type"] == "injected"
-    ])
-    error_message = "run_id must be projected as injected."
-  }
-
-  assert {
-    condition     = aws_glue_catalog_table.this["messages"].parameters["storage.location.template"] == "s3://pulso-dev-transformed-123456789012/messages/ingest_date=$${ingest_date}/run_id=$${run_id}/"
-    error_message = "The location template must hold both keys, Hive-style, as the ETL job writes them."
-  }
-
-  assert {
-    condition     = aws_glue_catalog_table.this["predictions"].parameters["storage.location.template"] == "s3://pulso-dev-outputs-123456789012/predictions/ingest_date=$${ingest_date}/run_id=$${run_id}/"
-    error_message = "The predictions template must hold both keys, as the publish job writes them."
+    condition = (
+      aws_glue_catalog_table.this["runs"].parameters["projection.enabled"] == "true" &&
+      aws_glue_catalog_table.this["runs"].parameters["projection.ingest_date.type"] == "date" &&
+      aws_glue_catalog_table.this["runs"].parameters["projection.ingest_date.format"] == "yyyy-MM-dd" &&
+      aws_glue_catalog_table.this["runs"].parameters["projection.ingest_date.range"] == "2020-01-01,NOW"
+    )
+    error_message = "The runs table must project ingest_date as a yyyy-MM-dd date from 2020-01-01 to NOW."
   }
 
   assert {
@@ -178,6 +161,16 @@ run "partitions_are_projected" {
       !contains(keys(aws_glue_catalog_table.this["runs"].parameters), "projection.run_id.type")
     )
     error_message = "The runs table is partitioned by ingest_date only (runs/ingest_date=D/run_id=R.json)."
+  }
+
+  # Tables partitioned by run too use the partitions the jobs register, so a query can span runs.
+  assert {
+    condition = alltrue([
+      for name in ["messages", "quarantine", "predictions"] :
+      length([for key in keys(aws_glue_catalog_table.this[name].parameters) : key if startswith(key, "projection.")]) == 0 &&
+      [for key in aws_glue_catalog_table.this[name].partition_keys : key.name] == ["ingest_date", "run_id"]
+    ])
+    error_message = "messages, quarantine and predictions must not be projected (catalog partitions), keyed by ingest_date and run_id."
   }
 }
 
@@ -222,8 +215,8 @@ run "every_sql_file_is_a_named_query" {
   }
 
   assert {
-    condition     = alltrue([for name in ["most_negative_recent", "sentiment_by_day", "quarantine_reasons", "run_history"] : contains(keys(aws_athena_named_query.this), name)])
-    error_message = "sql/ must provide most_negative_recent, sentiment_by_day, quarantine_reasons and run_history."
+    condition     = sort(keys(aws_athena_named_query.this)) == sort(["model_versions", "prediction_drift", "quarantine_reasons", "repeat_negative_authors", "run_history", "sentiment_by_day", "support_queue"])
+    error_message = "sql/ must provide exactly model_versions, prediction_drift, quarantine_reasons, repeat_negative_authors, run_history, sentiment_by_day and support_queue."
   }
 
   assert {

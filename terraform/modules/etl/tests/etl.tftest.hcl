@@ -33,11 +33,20 @@ override_resource {
   }
 }
 
+override_resource {
+  target          = aws_glue_job.this["report"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-run-report"
+  }
+}
+
 variables {
   config                  = jsondecode(file("../../../src/pulso/config/pulso.json"))
   kms_key_arn             = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
   etl_script_path         = "tests/fixtures/etl_job.py"
   publish_script_path     = "tests/fixtures/publish_job.py"
+  report_script_path      = "tests/fixtures/report_job.py"
   shared_package_zip_path = "tests/fixtures/pulso.zip"
   tags                    = { project = "pulso", environment = "dev" }
 }
@@ -208,11 +217,24 @@ run "role_is_least_privilege" {
 
   assert {
     condition = anytrue([
-      for s in data.aws_iam_policy_document.glue.statement : s.sid == "PutMetricsInTheEtlNamespace" && anytrue([
-        for c in s.condition : c.test == "StringEquals" && c.variable == "cloudwatch:namespace" && toset(c.values) == toset(["Pulso/ETL"])
+      for s in data.aws_iam_policy_document.glue.statement : s.sid == "PutMetricsInTheJobNamespaces" && anytrue([
+        for c in s.condition : c.test == "StringEquals" && c.variable == "cloudwatch:namespace" && toset(c.values) == toset(["Pulso/ETL", "Pulso/Drift"])
       ])
     ])
-    error_message = "cloudwatch:PutMetricData must be limited to the Pulso/ETL namespace."
+    error_message = "cloudwatch:PutMetricData must be limited to the Pulso/ETL and Pulso/Drift namespaces."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.glue.statement : s.sid == "RegisterTheRunPartitions" && s.resources == toset([
+        "arn:aws:glue:eu-west-1:123456789012:catalog",
+        "arn:aws:glue:eu-west-1:123456789012:database/pulso_dev",
+        "arn:aws:glue:eu-west-1:123456789012:table/pulso_dev/messages",
+        "arn:aws:glue:eu-west-1:123456789012:table/pulso_dev/quarantine",
+        "arn:aws:glue:eu-west-1:123456789012:table/pulso_dev/predictions",
+      ]) && !contains(tolist(s.actions), "glue:DeletePartition")
+    ])
+    error_message = "The jobs may register partitions of exactly the run-partitioned tables."
   }
 
   assert {
@@ -236,8 +258,12 @@ run "outputs_follow_the_contract" {
   }
 
   assert {
-    condition     = output.glue_job_arns == { etl = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-etl", publish = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-publish-predictions" }
-    error_message = "glue_job_arns must map etl and publish to the job ARNs."
+    condition = output.glue_job_arns == {
+      etl     = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-etl",
+      publish = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-publish-predictions",
+      report  = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-run-report",
+    }
+    error_message = "glue_job_arns must map etl, publish and report to the job ARNs."
   }
 
   assert {

@@ -68,6 +68,7 @@ variables {
   glue_job_arns = {
     etl     = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-etl"
     publish = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-publish-predictions"
+    report  = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-run-report"
   }
 }
 
@@ -126,8 +127,8 @@ run "state_machine_definition" {
   assert {
     condition = toset(compact([
       for state in values(jsondecode(aws_sfn_state_machine.pipeline.definition).States) : try(state.Parameters.JobName, "")
-    ])) == toset(["pulso-dev-etl", "pulso-dev-publish-predictions"])
-    error_message = "The definition starts other Glue jobs than the etl and publish jobs."
+    ])) == toset(["pulso-dev-etl", "pulso-dev-publish-predictions", "pulso-dev-run-report"])
+    error_message = "The definition starts other Glue jobs than the etl, publish and report jobs."
   }
 
   assert {
