@@ -287,3 +287,80 @@ def test_an_upload_starts_one_run_through_on_upload_even_when_delivered_twice(
     assert reports[0].status == "SUCCEEDED", reports[0].error
     assert reports[0].run_id.startswith("up-")
     assert [item["name"] for item in executions["executions"]] == [reports[0].run_id]
+
+
+def _outputs(home: Path) -> Path:
+    return home / "s3" / load_config().resource_name("buckets.outputs", account_id=ACCOUNT_ID)
+
+
+@pytest.mark.slow
+def test_a_run_checks_drift_and_writes_a_report_that_matches_the_tables(trained_home: tuple[Path, RunReport]) -> None:
+    home, report = trained_home
+    run = report.run_id
+    outputs = _outputs(home)
+    table = predictions(home, run)
+    manifest = json.loads(next(home.glob(f"s3/*transformed*/manifests/run_id={run}/manifest.json")).read_text())
+    record = json.loads(next(outputs.glob(f"runs/ingest_date=*/run_id={run}.json")).read_text())
+
+    drift = json.loads((outputs / f"predictions-manifests/run_id={run}/summary.json").read_text())["drift"]
+    assert drift["status"] in ("ok", "warning")
+    assert [check["name"] for check in drift["checks"]] == ["label_mix", "oov_rate", "mean_tokens", "language_mix"]
+    assert drift["reference"]["messages"] == manifest["training"]["train"]  # the training rows of the model
+    assert drift["current"]["messages"] == len(table)
+    shares = table["label_name"].value_counts(normalize=True)
+    for name, share in drift["current"]["label_mix"].items():
+        assert share == pytest.approx(shares.get(name, 0.0), abs=1e-4)
+    assert record["drift_status"] == drift["status"]
+
+    data = json.loads((outputs / f"reports/run_id={run}/report.json").read_text())
+    html = (outputs / f"reports/run_id={run}/report.html").read_text()
+    assert data["missing"] == {}
+    assert data["run"] == record
+    assert data["accounting"]["totals"]["read"] == manifest["totals"]["read"]
+    assert {row["reason"]: row["count"] for row in data["quarantine_reasons"]} == manifest["totals"][
+        "quarantine_reasons"
+    ]
+    assert data["evaluation"]["metrics"]["test"]["macro_recall"] == report.metrics["candidate"]["test_macro_recall"]
+    by_source = sum(row["negative"] + row["neutral"] + row["positive"] for row in data["sentiment_by_source"])
+    by_day = sum(row["negative"] + row["neutral"] + row["positive"] for row in data["sentiment_by_day"])
+    assert by_source == by_day == len(table)
+    queue = [row["priority"] for row in data["support_queue"]]
+    assert queue == sorted(queue, reverse=True)
+    assert queue[0] == pytest.approx(table["priority"].max())
+    assert run in html
+    assert f"{manifest['totals']['curated']:,}" in html
+    for external in ('src="http', "src='http", "url(http", "<link", "<script"):  # self-contained
+        assert external not in html
+
+
+@pytest.mark.slow
+def test_a_drifting_run_warns_in_the_row_the_metrics_and_the_notification(
+    trained_home: tuple[Path, RunReport], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home, _ = trained_home
+    strict = {**OVERLAY, "pipeline": {**OVERLAY["pipeline"], "drift": {
+        "label_mix": 0.0001, "oov_rate_increase": 0.5, "mean_tokens_change": 0.5, "language_mix": 0.5}}}  # fmt: skip
+    overlay_path = tmp_path / "strict.json"
+    overlay_path.write_text(json.dumps(strict))
+    monkeypatch.setenv(OVERLAY_ENV, str(overlay_path))
+    with open_runtime(home) as runtime:
+        report = runtime.run(UNLABELLED, "tweets", "predict")
+        cloudwatch = boto3.client("cloudwatch")
+        metrics = {metric["MetricName"] for metric in cloudwatch.list_metrics(Namespace="Pulso/Drift")["Metrics"]}
+        glue = boto3.client("glue")
+        database = load_config().resource_name("glue_database")
+        registered = {
+            table: [p["Values"] for p in glue.get_partitions(DatabaseName=database, TableName=table)["Partitions"]]
+            for table in ("messages", "quarantine", "predictions")
+        }
+    assert report.status == "SUCCEEDED", report.error
+    assert {"DriftBreaches", "Drift_label_mix", "Drift_oov_rate"} <= metrics
+    for table, values in registered.items():
+        assert any(value[1] == report.run_id for value in values), f"{table}: the run's partition is not registered"
+    record = json.loads(next(_outputs(home).glob(f"runs/ingest_date=*/run_id={report.run_id}.json")).read_text())
+    assert record["drift_status"] == "warning"
+    assert record["drift_warnings"].startswith("label_mix ")
+    assert "DRIFT WARNING: label_mix" in report.notification
+    data = json.loads((_outputs(home) / f"reports/run_id={report.run_id}/report.json").read_text())
+    assert data["drift"]["status"] == "warning"
+    assert data["missing"]["evaluation"].startswith("predict mode")
