@@ -78,6 +78,13 @@ history: setup ## Every local run in the workspace (.pulso/ or $$PULSO_HOME)
 models: setup ## Model registry versions and metrics
 	$(BIN)/pulso models
 
+Q ?=
+QUERY_ARGS ?=
+.PHONY: query
+query: export PULSO_QUERY = $(Q)
+query: setup ## SQL on the workspace (DuckDB): make query Q=support_queue | Q="SELECT ..." (QUERY_ARGS="--format csv"); no Q: list
+	$(BIN)/pulso query "$$PULSO_QUERY" $(QUERY_ARGS)
+
 .PHONY: samples
 samples: setup ## Regenerate data/sample_*.{csv,jsonl} (deterministic)
 	$(BIN)/python data/make_samples.py

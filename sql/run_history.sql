@@ -1,4 +1,4 @@
--- Pipeline runs of the last 30 days, newest first: what each run read, curated and predicted, and the quality gate's decision.
+-- Pipeline runs of the last 30 days, newest first: what each run read, curated and predicted, the quality gate's decision and the drift check's status.
 SELECT
     run_id,
     ingest_date,
@@ -7,7 +7,7 @@ SELECT
     status,
     started_at,
     finished_at,
-    date_diff('second', started_at, finished_at) AS duration_seconds,
+    round(to_unixtime(finished_at) - to_unixtime(started_at), 1) AS duration_seconds,
     rows_read,
     curated,
     quarantined,
@@ -19,6 +19,8 @@ SELECT
     champion_macro_recall,
     gate_decision,
     gate_reason,
+    drift_status,
+    drift_warnings,
     input
 FROM runs
 WHERE ingest_date >= date_format(current_date - INTERVAL '30' DAY, '%Y-%m-%d')

@@ -1,18 +1,28 @@
--- Predicted sentiment per day the messages were written, in one run: counts and shares per label (run ids: run_history).
--- Parameters: the run id, twice (predictions, messages). Messages without created_at are counted under a NULL day.
+-- Predicted sentiment per day the messages were written (UTC) and per source, over every run: messages, counts and shares of negative, neutral and positive, mean priority. Each message counts once, with its latest prediction; messages without created_at fall under a NULL day.
+WITH latest AS (
+    SELECT
+        message_id,
+        run_id,
+        label,
+        priority,
+        row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC, run_id DESC) AS recency
+    FROM predictions
+)
 SELECT
     date(m.created_at) AS day,
+    m.source,
     count(*) AS messages,
     count_if(p.label = -1) AS negative,
     count_if(p.label = 0) AS neutral,
     count_if(p.label = 1) AS positive,
     round(CAST(count_if(p.label = -1) AS double) / count(*), 4) AS negative_share,
+    round(CAST(count_if(p.label = 0) AS double) / count(*), 4) AS neutral_share,
     round(CAST(count_if(p.label = 1) AS double) / count(*), 4) AS positive_share,
-    round(avg(p.priority), 4) AS mean_priority
-FROM predictions AS p
+    round(avg(p.priority), 2) AS mean_priority
+FROM latest AS p
 JOIN messages AS m
     ON m.message_id = p.message_id
-WHERE p.run_id = ?
-    AND m.run_id = ?
-GROUP BY date(m.created_at)
-ORDER BY day NULLS LAST
+    AND m.run_id = p.run_id
+WHERE p.recency = 1
+GROUP BY date(m.created_at), m.source
+ORDER BY day, m.source

@@ -3,9 +3,11 @@
     pulso run [--input FILE_OR_DIR] [--profile NAME] [--mode auto|train_and_predict|predict] [--json]
     pulso ingest FILE [--profile NAME] [--mode ...]   upload to incoming/ and let on_upload start the run
     pulso status | pulso history | pulso models
+    pulso query [NAME_OR_SQL] [--list] [--format table|csv|json] [--out FILE] [--target local|aws]
 
 The workspace is `.pulso/` in the current directory, or `$PULSO_HOME`. Progress goes to stderr; with
 `--json`, stdout gets one JSON object. The exit code is 1 when the run fails, 2 for a usage error.
+`query` runs a named query of sql/ (by name) or Athena SQL: on the workspace with DuckDB, or on Athena.
 """
 
 from __future__ import annotations
@@ -45,7 +47,21 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("status", help="the last run and the current champion model")
     commands.add_parser("history", help="every run in this workspace")
     commands.add_parser("models", help="model registry versions and their metrics")
+    _add_query_parser(commands)
     return parser
+
+
+def _add_query_parser(commands: Any) -> None:
+    from pulso_local.query import FORMATS, TARGETS
+
+    query = commands.add_parser("query", help="run a named query of sql/ or Athena SQL, locally (DuckDB) or on Athena")
+    query.add_argument("query", nargs="?", metavar="NAME_OR_SQL",
+                       help="a named query (see --list) or Athena SQL; none: list the named queries")  # fmt: skip
+    query.add_argument("--list", action="store_true", help="list the named queries with their descriptions")
+    query.add_argument("--format", choices=FORMATS, default="table", help="output on stdout (default: table)")
+    query.add_argument("--out", type=Path, help="write the result to FILE.csv, FILE.json or FILE.parquet instead")
+    query.add_argument("--target", choices=TARGETS, default="local",
+                       help="local: DuckDB over the workspace (default); aws: Athena, deployed workgroup")  # fmt: skip
 
 
 def _say(message: str) -> None:
@@ -126,11 +142,41 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _query(args: argparse.Namespace) -> int:
+    from pulso_local.query import EngineError, QueryError, named_queries
+    from pulso_local.query.output import file_format, render, write
+    from pulso_local.query.runner import run_query
+
+    if args.list or not (args.query or "").strip():
+        queries = named_queries()
+        width = max((len(name) for name in queries), default=0)
+        print("\n".join(f"{name.ljust(width)}  {named.description}" for name, named in queries.items()))
+        return 0
+    try:
+        if args.out is not None:
+            file_format(args.out)  # an unknown extension is a usage error, before the query runs
+        result = run_query(args.query, target=args.target, home=default_home())
+        if args.out is None:
+            sys.stdout.write(render(result, args.format))
+        else:
+            write(result, args.out)
+            _say(f"pulso: {result.num_rows} rows written to {args.out}")
+    except QueryError as error:
+        _say(f"pulso: {error}")
+        return 2
+    except EngineError as error:
+        _say(f"pulso: {error}")
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command in ("run", "ingest"):
             return _run(args)
+        if args.command == "query":
+            return _query(args)
         return _show(args)
     except ConfigError as error:
         _say(f"pulso: {error}")

@@ -1,0 +1,35 @@
+-- The support queue: messages predicted negative by runs of the last 7 days, most urgent first (priority = 50 * (1 + p_negative - p_positive), so the most negative and most confident lead), each message once with its latest prediction, with text, author, time, source, model version and run; the top 100.
+WITH recent AS (
+    SELECT
+        message_id,
+        run_id,
+        label,
+        confidence,
+        p_negative,
+        priority,
+        model_version,
+        predicted_at,
+        row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC, run_id DESC) AS recency
+    FROM predictions
+    WHERE ingest_date >= date_format(current_date - INTERVAL '7' DAY, '%Y-%m-%d')
+)
+SELECT
+    p.priority,
+    p.confidence,
+    p.p_negative,
+    m.text,
+    m.author_id,
+    m.created_at,
+    m.source,
+    p.message_id,
+    p.model_version,
+    p.run_id,
+    p.predicted_at
+FROM recent AS p
+JOIN messages AS m
+    ON m.message_id = p.message_id
+    AND m.run_id = p.run_id
+WHERE p.recency = 1
+    AND p.label = -1
+ORDER BY p.priority DESC, p.confidence DESC, m.created_at DESC, p.message_id
+LIMIT 100

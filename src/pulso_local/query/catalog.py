@@ -1,0 +1,58 @@
+"""The named queries: every `sql/<name>.sql`, described by its first line (`-- <description>`).
+
+Terraform publishes the same files as Athena named queries, with that line as the description.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pulso_local.definition import REPO_ROOT
+from pulso_local.query.errors import QueryError
+
+SQL_DIR = REPO_ROOT / "sql"
+_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")  # what Terraform accepts as a named query's file stem
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    sql: str
+    path: Path
+
+
+def describe(sql: str) -> str:
+    """The first line's `-- ` comment, or "" when the file does not start with one."""
+    first = sql.lstrip().split("\n", 1)[0].strip()
+    return first[2:].strip() if first.startswith("--") else ""
+
+
+def named_queries(sql_dir: Path = SQL_DIR) -> dict[str, NamedQuery]:
+    """Every `*.sql` of `sql_dir` by file stem, in name order."""
+    queries = {}
+    for path in sorted(sql_dir.glob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        queries[path.stem] = NamedQuery(path.stem, describe(sql), sql, path)
+    return queries
+
+
+def resolve(name_or_sql: str, sql_dir: Path = SQL_DIR) -> tuple[str, str | None]:
+    """(SQL, query name or None): a named query by stem, a `.sql` file, or the text itself as ad-hoc SQL.
+
+    A single word that names no query is an error (not SQL to send): `QueryError` lists the known names.
+    """
+    text = name_or_sql.strip()
+    queries = named_queries(sql_dir)
+    if text in queries:
+        return queries[text].sql, text
+    if text.endswith(".sql") and Path(text).is_file():
+        return Path(text).read_text(encoding="utf-8"), Path(text).stem
+    if not text:
+        raise QueryError("empty query")
+    if _NAME.match(text):
+        known = ", ".join(queries) or f"none in {sql_dir}"
+        raise QueryError(f"unknown query {text!r} (known queries: {known})")
+    return text, None

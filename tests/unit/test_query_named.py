@@ -1,0 +1,233 @@
+"""The named queries' semantics on a small hand-made workspace: what the two-run sample cannot show.
+
+A message predicted again by a later run (its latest prediction counts), predictions older than the support
+queue's window, quarantine in two runs, a rejected candidate and a second model version. Expected values are
+derived in the test from the rows written, never copied from a query's output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pulso.config import PulsoConfig, load_config
+from pulso_local.query.local import table_root
+from pulso_local.query.runner import run_query
+
+ARROW_TYPES = {"string": pa.string(), "bigint": pa.int64(), "tinyint": pa.int8(), "double": pa.float64(),
+               "timestamp": pa.timestamp("us")}  # fmt: skip
+TODAY = dt.datetime.now(dt.UTC).date()
+OLD, RECENT = TODAY - dt.timedelta(days=40), TODAY - dt.timedelta(days=1)
+
+
+def at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour))
+
+
+# run id -> (ingest date, start, mode, gate decision, model version, candidate, champion, rows read)
+RUNS = {
+    "r0": (OLD - dt.timedelta(days=1), at(OLD, 9), "predict", "skipped", "m/0", None, None, 20),  # approved elsewhere
+    "r1": (OLD, at(OLD, 10), "train_and_predict", "approved", "m/1", 0.7, None, 100),
+    "r2": (RECENT, at(RECENT, 10), "predict", "skipped", "m/1", None, 0.7, 50),
+    "r3": (TODAY, at(TODAY, 0), "train_and_predict", "rejected", "m/1", 0.4, 0.7, 40),
+    "r4": (TODAY, at(TODAY, 1), "train_and_predict", "approved", "m/2", 0.8, 0.7, 30),
+}
+# (run, message id, author, text, given label, split)
+MESSAGES = [
+    ("r1", "t1", "u9", "train one", -1, "train"), ("r1", "t2", "u9", "train two", -1, "train"),
+    ("r1", "t3", "u9", "train three", 0, "train"), ("r1", "t4", "u9", "train four", 1, "train"),
+    ("r0", "z1", "u5", "older", None, "unlabelled"), ("r1", "x1", "u8", "old and angry", -1, "test"),
+    ("r2", "a1", "u1", "late again", None, "unlabelled"), ("r2", "a2", "u1", "still broken", None, "unlabelled"),
+    ("r2", "a3", "u2", "thanks", None, "unlabelled"), ("r2", "b1", "u3", "bad", None, "unlabelled"),
+    ("r2", "b2", "u3", "worse", None, "unlabelled"),
+    ("r3", "a1", "u1", "late again", None, "unlabelled"),
+    ("r4", "t5", "u9", "train five", 1, "train"), ("r4", "t6", "u9", "train six", 1, "train"),
+    ("r4", "y1", "u7", "lovely", 1, "test"),
+]  # fmt: skip
+# (run, message id, predicted label, priority)
+PREDICTIONS = [
+    ("r0", "z1", -1, 55.0), ("r1", "x1", -1, 90.0),
+    ("r2", "a1", -1, 80.0), ("r2", "a2", -1, 70.0), ("r2", "a3", 1, 10.0), ("r2", "b1", -1, 60.0),
+    ("r2", "b2", -1, 65.0),
+    ("r3", "a1", 0, 50.0),
+    ("r4", "y1", 1, 20.0),
+]  # fmt: skip
+# (run, row number, reason, detail)
+QUARANTINE = [
+    ("r1", 9, "bad_label", "label 'nine'"), ("r1", 5, "bad_label", "label 'five'"), ("r1", 7, "bad_label", "label 'x'"),
+    ("r1", 3, "missing_text", "blank"), ("r2", 4, "missing_text", "blank"),
+]  # fmt: skip
+
+
+def write_parquet(config: PulsoConfig, home: Path, table: str, run_id: str, rows: list[dict[str, Any]]) -> None:
+    spec = config.table(table)
+    schema = pa.schema([(column.name, ARROW_TYPES[column.type]) for column in spec.columns])
+    folder = table_root(home, config, spec) / f"ingest_date={RUNS[run_id][0].isoformat()}" / f"run_id={run_id}"
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / "part-00000.parquet")
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("named")
+    config = load_config({})
+    for run_id, (day, started, mode, decision, version, candidate, champion, read) in RUNS.items():
+        messages = [{"message_id": m, "source": "tweets", "author_id": a, "text": t, "label": label, "split": split,
+                     "created_at": at(day, 8)} for run, m, a, t, label, split in MESSAGES if run == run_id]  # fmt: skip
+        write_parquet(config, home, "messages", run_id, messages)
+        predictions = [{"message_id": m, "label": label, "priority": priority, "model_version": version,
+                        "predicted_at": started + dt.timedelta(minutes=5)}
+                       for run, m, label, priority in PREDICTIONS if run == run_id]  # fmt: skip
+        write_parquet(config, home, "predictions", run_id, predictions)
+        quarantine = [{"source": "tweets", "source_object": "s3://raw/in.csv", "row_number": number, "reason": reason,
+                       "detail": detail} for run, number, reason, detail in QUARANTINE if run == run_id]  # fmt: skip
+        if quarantine:
+            write_parquet(config, home, "quarantine", run_id, quarantine)
+        record = {"run_id": run_id, "mode": mode, "status": "SUCCEEDED", "started_at": str(started),
+                  "finished_at": str(started + dt.timedelta(minutes=6)), "rows_read": read,
+                  "quarantined": sum(row[0] == run_id for row in QUARANTINE), "model_version": version,
+                  "candidate_macro_recall": candidate, "champion_macro_recall": champion, "gate_decision": decision,
+                  "predictions": len(predictions), "ingest_date": day.isoformat()}  # fmt: skip
+        folder = table_root(home, config, config.table("runs")) / f"ingest_date={day.isoformat()}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"run_id={run_id}.json").write_text(json.dumps(record) + "\n")
+    return home
+
+
+def query(home: Path, name: str) -> list[dict[str, Any]]:
+    return run_query(name, home=home, config=load_config({})).to_pylist()
+
+
+def latest_predictions(since: dt.date | None = None) -> dict[str, tuple[str, int, float]]:
+    """message id -> (run, label, priority) of its latest prediction (runs start in RUNS order)."""
+    latest: dict[str, tuple[str, int, float]] = {}
+    for run, message, label, priority in PREDICTIONS:
+        if since is None or RUNS[run][0] >= since:
+            latest[message] = (run, label, priority)
+    return latest
+
+
+def text_of(message_id: str) -> str:
+    return next(text for _, m, _, text, _, _ in MESSAGES if m == message_id)
+
+
+def author_of(message_id: str) -> str:
+    return next(author for _, m, author, _, _, _ in MESSAGES if m == message_id)
+
+
+def test_support_queue_holds_the_latest_negative_predictions_of_the_last_7_days(home: Path) -> None:
+    latest = latest_predictions(since=TODAY - dt.timedelta(days=7))
+    expected = sorted(((p, m) for m, (_, label, p) in latest.items() if label == -1), reverse=True)
+    rows = query(home, "support_queue")
+    assert [(row["priority"], row["message_id"]) for row in rows] == expected
+    assert "x1" not in {row["message_id"] for row in rows}  # the highest priority, but 40 days old
+    assert "a1" not in {row["message_id"] for row in rows}  # negative in r2, neutral in the later r3
+    assert all(row["text"] == text_of(row["message_id"]) for row in rows)
+
+
+def test_sentiment_by_day_counts_each_message_once_with_its_latest_label(home: Path) -> None:
+    latest = latest_predictions()
+    rows = query(home, "sentiment_by_day")
+    assert sum(row["messages"] for row in rows) == len(latest) < len(PREDICTIONS)
+    for label, column in ((-1, "negative"), (0, "neutral"), (1, "positive")):
+        assert sum(row[column] for row in rows) == sum(item[1] == label for item in latest.values())
+    assert [row["day"] for row in rows] == sorted({RUNS[run][0] for run, *_ in latest.values()})
+
+
+def test_repeat_negative_authors_use_latest_predictions(home: Path) -> None:
+    latest = latest_predictions()
+    negatives: dict[str, list[str]] = {}
+    for message, (_, label, _) in latest.items():
+        if label == -1:
+            negatives.setdefault(author_of(message), []).append(message)
+    repeated = {author: messages for author, messages in negatives.items() if len(messages) >= 2}
+    rows = query(home, "repeat_negative_authors")
+    assert {row["author_id"]: row["negative"] for row in rows} == {a: len(m) for a, m in repeated.items()}
+    for row in rows:
+        urgent = max(repeated[row["author_id"]], key=lambda message: latest[message][2])
+        assert row["most_urgent_text"] == text_of(urgent)
+
+
+def test_quarantine_reasons_share_within_each_run_with_the_first_example(home: Path) -> None:
+    rows = query(home, "quarantine_reasons")
+    assert [row["run_id"] for row in rows] == ["r2", "r1", "r1"]  # newest run first, then most rows first
+    for row in rows:
+        mine = [item for item in QUARANTINE if item[0] == row["run_id"]]
+        reason = [item for item in mine if item[2] == row["reason"]]
+        assert row["quarantined_rows"] == len(reason)
+        assert row["share_of_quarantined"] == pytest.approx(len(reason) / len(mine), abs=1e-4)
+        assert row["share_of_rows_read"] == pytest.approx(len(reason) / RUNS[row["run_id"]][7], abs=1e-4)
+        first = min(reason, key=lambda item: item[1])  # the lowest row number
+        assert row["example_detail"] == first[3]
+
+
+def test_model_versions_list_each_gate_decision_and_each_versions_use(home: Path) -> None:
+    rows = query(home, "model_versions")
+    judged = [run for run, spec in RUNS.items() if spec[3] in ("approved", "rejected")]
+    assert sorted(row["trained_in_run"] for row in rows if row["trained_in_run"]) == sorted(judged)
+    by_run = {row["trained_in_run"]: row for row in rows}
+    for run in judged:
+        _, _, _, decision, version, candidate, champion, _ = RUNS[run]
+        row = by_run[run]
+        assert (row["gate_decision"], row["candidate_macro_recall"], row["champion_macro_recall"]) == (
+            decision, candidate, champion
+        )  # fmt: skip
+        assert row["model_version"] == (version if decision == "approved" else None)
+        if decision == "approved":
+            used = [r for r, spec in RUNS.items() if spec[4] == version]
+            assert row["runs_predicted"] == len(used)
+            assert row["predictions"] == sum(p[0] in used for p in PREDICTIONS)
+            assert row["last_run_id"] == max(used, key=lambda r: RUNS[r][1])
+    assert [row["trained_in_run"] for row in rows if row["trained_in_run"]] == sorted(
+        judged, key=lambda r: RUNS[r][1], reverse=True
+    )
+    # a version that predicted without a gate decision in the runs table (approved by hand) is listed too
+    approved = {RUNS[run][4] for run in judged if RUNS[run][3] == "approved"}
+    others = {row["model_version"]: row for row in rows if row["trained_in_run"] is None}
+    assert set(others) == {spec[4] for spec in RUNS.values()} - approved
+    for version, row in others.items():
+        assert row["runs_predicted"] == sum(spec[4] == version for spec in RUNS.values())
+        assert row["gate_decision"] is None
+
+
+def mix(labels: list[int]) -> dict[int, float]:
+    return {label: labels.count(label) / len(labels) for label in (-1, 0, 1)}
+
+
+def test_prediction_drift_compares_with_the_training_data_of_the_model_and_the_previous_run(home: Path) -> None:
+    rows = {row["run_id"]: row for row in query(home, "prediction_drift")}
+    order = sorted(RUNS, key=lambda run: RUNS[run][1])
+    assert set(rows) == set(order)
+    for index, run in enumerate(order):
+        row = rows[run]
+        version = RUNS[run][4]
+        trainer = next((r for r in RUNS if RUNS[r][3] == "approved" and RUNS[r][4] == version), None)
+        predicted = mix([label for r, _, label, _ in PREDICTIONS if r == run])
+        assert row["negative_share"] == pytest.approx(predicted[-1], abs=1e-4)
+        assert row["training_run_id"] == trainer
+        if trainer is None:  # the model's training run is not in the runs table
+            assert row["tvd_vs_training"] is None
+        else:
+            trained = mix([label for r, _, _, _, label, split in MESSAGES if r == trainer and split == "train"])
+            assert row["training_negative_share"] == pytest.approx(trained[-1], abs=1e-4)
+            tvd = sum(abs(predicted[label] - trained[label]) for label in predicted) / 2
+            assert row["tvd_vs_training"] == pytest.approx(tvd, abs=1e-4)
+        previous = order[index - 1] if index else None
+        assert row["previous_run_id"] == previous
+        if previous:
+            before = mix([label for r, _, label, _ in PREDICTIONS if r == previous])
+            tvd = sum(abs(predicted[label] - before[label]) for label in predicted) / 2
+            assert row["tvd_vs_previous"] == pytest.approx(tvd, abs=1e-4)
+
+
+def test_run_history_keeps_the_last_30_days_newest_first(home: Path) -> None:
+    recent = [run for run, spec in RUNS.items() if spec[0] >= TODAY - dt.timedelta(days=30)]
+    expected = sorted(recent, key=lambda run: RUNS[run][1], reverse=True)
+    assert [row["run_id"] for row in query(home, "run_history")] == expected
+    assert "r1" not in expected
