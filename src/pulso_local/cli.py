@@ -4,6 +4,7 @@
     pulso ingest FILE [--profile NAME] [--mode ...]   upload to incoming/ and let on_upload start the run
     pulso status | pulso history | pulso models
     pulso query [NAME_OR_SQL] [--list] [--format table|csv|json] [--out FILE] [--target local|aws]
+    pulso report [RUN_ID] [--open]                     print (or open) the path of the newest run report
 
 The workspace is `.pulso/` in the current directory, or `$PULSO_HOME`. Progress goes to stderr; with
 `--json`, stdout gets one JSON object. The exit code is 1 when the run fails, 2 for a usage error.
@@ -48,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("history", help="every run in this workspace")
     commands.add_parser("models", help="model registry versions and their metrics")
     _add_query_parser(commands)
+    report = commands.add_parser("report", help="the path of the newest run report (or RUN_ID's); --open opens it")
+    report.add_argument("run_id", nargs="?", metavar="RUN_ID", help="a run id (default: the newest report)")
+    report.add_argument("--open", action="store_true", help="open the report in the default web browser")
     return parser
 
 
@@ -170,6 +174,23 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from pulso_local.reports import ReportNotFoundError, find_report
+
+    try:
+        path = find_report(default_home(), load_config(), args.run_id)
+    except ReportNotFoundError as error:
+        _say(f"pulso report: {error}")
+        return 2
+    print(path)
+    if args.open:
+        import webbrowser
+
+        if not webbrowser.open(path.resolve().as_uri()):
+            _say("pulso report: no web browser found; open the path above")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -177,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "query":
             return _query(args)
+        if args.command == "report":
+            return _report(args)
         return _show(args)
     except ConfigError as error:
         _say(f"pulso: {error}")

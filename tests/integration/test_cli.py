@@ -50,6 +50,17 @@ def test_run_json_status_history_and_models(tmp_path: Path) -> None:
     history = pulso("history", home=home)
     assert report["run_id"] in history.stdout
 
+    newest = pulso("report", home=home)
+    assert newest.returncode == 0, newest.stderr
+    path = Path(newest.stdout.strip())
+    assert path.name == "report.html"
+    assert path.parent.name == f"run_id={report['run_id']}"
+    assert report["run_id"] in path.read_text(encoding="utf-8")
+    assert pulso("report", report["run_id"], home=home).stdout.strip() == str(path)
+    unknown_run = pulso("report", "run-nope", home=home)
+    assert unknown_run.returncode == 2
+    assert unknown_run.stderr.strip() == f"pulso report: no report for run run-nope in {home} (see `pulso history`)"
+
 
 def test_usage_errors_exit_with_2_and_one_line(tmp_path: Path) -> None:
     missing = pulso("run", "--input", str(tmp_path / "nope.csv"), home=tmp_path / "home")

@@ -1,0 +1,37 @@
+"""Run reports in the workspace: `pulso report [RUN]` finds the newest (or the named) run's HTML report.
+
+The report job writes `s3://<outputs>/<layout.reports>run_id=R/report.html`; the workspace mirrors the bucket at
+`<home>/s3/<outputs bucket>/`, so the report is a local file the browser opens directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pulso.config import PulsoConfig
+from pulso_local.account import ACCOUNT_ID
+
+REPORT_FILE = "report.html"
+
+
+class ReportNotFoundError(LookupError):
+    """No report for the run asked for (or none at all)."""
+
+
+def reports_dir(home: Path, config: PulsoConfig) -> Path:
+    bucket = config.resource_name("buckets.outputs", account_id=ACCOUNT_ID)
+    return home / "s3" / bucket / config.layout["reports"].strip("/")
+
+
+def find_report(home: Path, config: PulsoConfig, run_id: str | None = None) -> Path:
+    """The report of `run_id`, or the most recently written one when `run_id` is None."""
+    folder = reports_dir(home, config)
+    if run_id:
+        path = folder / f"run_id={run_id}" / REPORT_FILE
+        if not path.is_file():
+            raise ReportNotFoundError(f"no report for run {run_id} in {home} (see `pulso history`)")
+        return path
+    reports = list(folder.glob(f"run_id=*/{REPORT_FILE}"))
+    if not reports:
+        raise ReportNotFoundError(f"no run report in {home} yet: `pulso run` writes one per run")
+    return max(reports, key=lambda path: (path.stat().st_mtime, path.parent.name))
