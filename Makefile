@@ -85,6 +85,11 @@ query: export PULSO_QUERY = $(Q)
 query: setup ## SQL on the workspace (DuckDB): make query Q=support_queue | Q="SELECT ..." (QUERY_ARGS="--format csv"); no Q: list
 	$(BIN)/pulso query "$$PULSO_QUERY" $(QUERY_ARGS)
 
+RUN ?=
+.PHONY: report
+report: setup ## Path of the newest run report (RUN=<run id> for another) in the workspace
+	$(BIN)/pulso report $(RUN)
+
 .PHONY: samples
 samples: setup ## Regenerate data/sample_*.{csv,jsonl} (deterministic)
 	$(BIN)/python data/make_samples.py
