@@ -495,3 +495,23 @@ def test_the_detector_ignores_console_log(devtools: DevTools, tmp_path: Path) ->
         encoding="utf-8",
     )
     assert visit(devtools, page).errors == []
+
+
+@pytest.mark.slow
+def test_the_report_of_a_real_local_run_renders_cleanly(devtools: DevTools, tmp_path: Path) -> None:
+    """The report the pipeline itself wrote (not synthetic data), opened from the workspace."""
+    overlay = tmp_path / "fast.json"
+    hyperparameters = {"epochs": 3, "hidden_size": 32, "glove_top_words": 5000, "patience": 2}
+    overlay.write_text(json.dumps({"pipeline": {"hyperparameters": hyperparameters, "quality_gate": {"floor": 0.4}}}))
+    env = {**os.environ, "PULSO_HOME": str(tmp_path / "home"), "PULSO_CONFIG": str(overlay)}
+    command = [sys.executable, "-m", "pulso_local.cli"]
+    run = subprocess.run([*command, "run"], env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    found = subprocess.run([*command, "report"], env=env, capture_output=True, text=True, timeout=60)
+    assert found.returncode == 0, found.stderr
+    page = Path(found.stdout.strip())
+    result = visit(devtools, page, screenshot=True)
+    assert result.errors == []
+    assert [url for url in result.requests if url != page.as_uri()] == []
+    assert result.screenshot.startswith(b"\x89PNG")
+    (tmp_path / "real-report.png").write_bytes(result.screenshot)
