@@ -9,16 +9,13 @@ reason, never a failed run: drift is a warning, the predictions stand.
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import tarfile
 from collections.abc import Mapping
 from typing import Any
 
-import pyarrow.parquet as pq
-
-from glue_jobs.storage import ObjectStore
+from glue_jobs.storage import ObjectStore, read_parquet_objects
+from pulso.archives import json_members
 from pulso.config import PulsoConfig
 from pulso.drift import DataProfile, build_profile, compare, oov_rate, warnings
 
@@ -38,15 +35,8 @@ def not_checked(reason: str, model_version: str | None = None) -> dict[str, Any]
 
 def read_model_reference(store: ObjectStore, model_data_url: str) -> tuple[DataProfile | None, set[str]]:
     """The training profile and the vocabulary of a model.tar.gz (streamed; other members are skipped)."""
-    wanted = {EVALUATION_MEMBER, VOCABULARY_MEMBER}
-    found: dict[str, Any] = {}
-    with store.open_read(model_data_url) as stream, tarfile.open(fileobj=stream, mode="r|gz") as archive:
-        for member in archive:
-            name = member.name.lstrip("./")
-            if name in wanted and member.isfile():
-                found[name] = json.loads(archive.extractfile(member).read())  # type: ignore[union-attr]
-                if len(found) == len(wanted):
-                    break
+    with store.open_read(model_data_url) as stream:
+        found = json_members(stream, [EVALUATION_MEMBER, VOCABULARY_MEMBER])
     profile = (found.get(EVALUATION_MEMBER) or {}).get("data_profile")
     vocabulary = set(found.get(VOCABULARY_MEMBER) or [])
     return (DataProfile.from_dict(profile) if profile else None), vocabulary
@@ -54,16 +44,9 @@ def read_model_reference(store: ObjectStore, model_data_url: str) -> tuple[DataP
 
 def read_scored_messages(store: ObjectStore, messages_input: str, scored: Mapping[str, str]) -> list[dict[str, Any]]:
     """The run's curated messages (id, tokens, language) that have a prediction in `scored`."""
-    rows: list[dict[str, Any]] = []
-    for obj in store.list_objects(messages_input):
-        if not obj.name.endswith(".parquet"):
-            continue
-        with store.open_read(obj.uri) as stream:
-            table = pq.read_table(io.BytesIO(stream.read()), columns=MESSAGE_COLUMNS)
-        for record in table.to_pylist():
-            if record["message_id"] in scored:
-                rows.append(record)
-    return rows
+    frame = read_parquet_objects(store, messages_input, MESSAGE_COLUMNS)
+    frame = frame[frame["message_id"].isin(list(scored))].astype(object)
+    return frame.where(frame.notna(), None).to_dict("records")  # missing text or language: None, not NaN
 
 
 def check_drift(

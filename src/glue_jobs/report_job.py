@@ -15,20 +15,18 @@ data) to the outputs bucket.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import logging
-import tarfile
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
 from glue_jobs.report_html import ReportData, render_report
 from glue_jobs.run_arguments import checked_run_id, config_with_overlay
-from glue_jobs.storage import ObjectStore, join_uri, store_for
+from glue_jobs.storage import ObjectStore, join_uri, read_parquet_objects, store_for
+from pulso.archives import json_members
 from pulso.config import PulsoConfig
 
 log = logging.getLogger("pulso.report")
@@ -91,21 +89,13 @@ class RunSources:
         if not outputs:
             return None
         newest = max(outputs, key=lambda obj: int(obj.uri.split("-train-")[1].split("/")[0]))
-        with self.store.open_read(newest.uri) as stream, tarfile.open(fileobj=stream, mode="r|gz") as archive:
-            for member in archive:
-                if member.name.lstrip("./") == EVALUATION_MEMBER:
-                    return json.loads(archive.extractfile(member).read())  # type: ignore[union-attr]
-        return None
+        with self.store.open_read(newest.uri) as stream:
+            return json_members(stream, [EVALUATION_MEMBER]).get(EVALUATION_MEMBER)
 
     def partition(self, table: str, ingest_date: str, columns: Sequence[str]) -> pd.DataFrame:
         """One run's partition of a Parquet table (empty with `columns` when there is none)."""
         prefix = join_uri(self._table_root(table), f"ingest_date={ingest_date}", f"run_id={self.run_id}") + "/"
-        frames = []
-        for obj in self.store.list_objects(prefix):
-            if obj.name.endswith(".parquet"):
-                with self.store.open_read(obj.uri) as stream:
-                    frames.append(pq.read_table(io.BytesIO(stream.read()), columns=list(columns)).to_pandas())
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(columns))
+        return read_parquet_objects(self.store, prefix, columns)
 
 
 def _accounting(manifest: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,9 +9,13 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
+
+import pandas as pd
+import pyarrow.parquet as pq
 
 S3_SCHEME = "s3://"
 _STREAM_BUFFER_BYTES = 1 << 20
@@ -159,6 +163,16 @@ class LocalStore:
         else:
             path.unlink()
         return count
+
+
+def read_parquet_objects(store: ObjectStore, prefix: str, columns: Sequence[str]) -> pd.DataFrame:
+    """`columns` of every Parquet object under `prefix`, concatenated (empty, with `columns`, when there is none)."""
+    frames = []
+    for obj in store.list_objects(prefix):
+        if obj.name.endswith(".parquet"):
+            with store.open_read(obj.uri) as stream:
+                frames.append(pq.read_table(io.BytesIO(stream.read()), columns=list(columns)).to_pandas())
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(columns))
 
 
 def store_for(uri: str, boto3_session: object | None = None, kms_key_id: str | None = None) -> ObjectStore:

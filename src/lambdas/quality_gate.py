@@ -13,17 +13,15 @@ When the candidate has no test split, the gate metric falls back to its validati
 
 from __future__ import annotations
 
-import json
 import os
-import tarfile
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 import boto3
 
 from lambdas.common import config, log, parse_s3_uri, session_or_default
 from lambdas.find_champion import metric_value, newest_approved
+from pulso.archives import json_members
 from pulso.config import QualityGateSettings
 
 EVALUATION_FILE = "evaluation.json"
@@ -78,12 +76,11 @@ def read_evaluation(model_artifacts: str, *, session: boto3.Session | None = Non
     bucket, key = parse_s3_uri(model_artifacts)
     body = session_or_default(session).client("s3").get_object(Bucket=bucket, Key=key)["Body"]
     try:
-        with tarfile.open(fileobj=body, mode="r|gz") as archive:
-            for member in archive:
-                if member.isfile() and PurePosixPath(member.name).as_posix() == EVALUATION_FILE:
-                    return json.load(archive.extractfile(member))
+        found = json_members(body, [EVALUATION_FILE])
     finally:
         body.close()
+    if EVALUATION_FILE in found:
+        return found[EVALUATION_FILE]
     raise EvaluationMissingError(f"{model_artifacts} holds no {EVALUATION_FILE}")
 
 
