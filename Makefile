@@ -90,6 +90,14 @@ RUN ?=
 report: setup ## Path of the newest run report (RUN=<run id> for another) in the workspace
 	$(BIN)/pulso report $(RUN)
 
+.PHONY: topics-discover topics-review topics-approve
+topics-discover: setup ## Cluster the recent messages into topics (discover mode; ARGS='--days 28')
+	$(BIN)/pulso topics discover $(ARGS)
+topics-review: setup ## The newest discovery's clusters and proposed names (ARGS='--out draft.json')
+	$(BIN)/pulso topics review $(ARGS)
+topics-approve: setup ## Approve topic names (ARGS="--name 3=Billing --drop 5" or ARGS='--file draft.json')
+	$(BIN)/pulso topics approve $(ARGS)
+
 .PHONY: samples
 samples: setup ## Regenerate data/sample_*.{csv,jsonl} (deterministic)
 	$(BIN)/python data/make_samples.py
@@ -163,6 +171,10 @@ bench-pipeline: setup ## Full TweetEval through the local pipeline -> bench/resu
 	$(BIN)/python -m bench pipeline
 
 .PHONY: bench-model
+.PHONY: bench-topics
+bench-topics: setup ## Topic discovery on the twcs sample: embeddings by brand purity, time -> bench/results/topics.json
+	$(BIN)/python -m bench topics
+
 bench-model: setup ## Train on full TweetEval, measure quality and inference speed -> bench/results/model.json
 	$(BIN)/python -m bench model
 

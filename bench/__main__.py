@@ -10,6 +10,7 @@ from bench import (
     harness,
     model,  # noqa: F401  (registers the "model" benchmark)
     pipeline,  # noqa: F401  (registers the "pipeline" benchmark)
+    topics,  # noqa: F401  (registers the "topics" benchmark)
 )
 
 

@@ -1,4 +1,4 @@
--- The support queue: messages predicted negative by runs of the last 7 days, most urgent first (priority = 50 * (1 + p_negative - p_positive), so the most negative and most confident lead), each message once with its latest prediction, with text, author, time, source, model version and run; the top 100.
+-- The support queue: messages predicted negative by runs of the last 7 days, most urgent first (priority = 50 * (1 + p_negative - p_positive), so the most negative and most confident lead), each message once with its latest prediction, with its topic, text, author, time, source, model version and run; the top 100 (filter by topic with `pulso query support_queue --where topic=NAME`).
 WITH recent AS (
     SELECT
         message_id,
@@ -7,6 +7,7 @@ WITH recent AS (
         confidence,
         p_negative,
         priority,
+        topic,
         model_version,
         predicted_at,
         row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC, run_id DESC) AS recency
@@ -17,6 +18,7 @@ SELECT
     p.priority,
     p.confidence,
     p.p_negative,
+    p.topic,
     m.text,
     m.author_id,
     m.created_at,

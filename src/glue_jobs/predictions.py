@@ -12,7 +12,8 @@ one table row or one `ErrorRecord`:
   outside the label space) is an error record that says why.
 
 The fields a prediction must hold are the columns of `tables.predictions` in the configuration, except the
-ones the job fills itself (`predicted_at`, the run time).
+ones the job fills itself (`predicted_at`, the run time; `topic` and `topic_map_version`, see
+`glue_jobs.topic_assignment`).
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ from typing import Any
 
 import pandas as pd
 
+from glue_jobs.topic_assignment import TOPIC_COLUMNS, TopicAssigner
 from glue_jobs.writers import TablePartWriter
 from pulso.config import ColumnSpec, LabelSpec, TableSpec
 from pulso.errors import ConfigError
 
 TABLE = "predictions"
 RUN_COLUMNS = ("predicted_at",)  # filled by the job with the run time, not by the model
+JOB_COLUMNS = RUN_COLUMNS + TOPIC_COLUMNS  # every column the job fills itself
 OUTPUT_SUFFIX = ".out"  # Batch Transform names each output object <input object name>.out
 NOT_JSON = "not JSON"
 RAW_KEEP_CHARS = 1000  # an error record keeps at most this much of the line it comes from
@@ -125,7 +128,7 @@ class PredictionParser:
     """Turns one line of a `.out` object into a table row or an `ErrorRecord`."""
 
     def __init__(self, table: TableSpec, labels: LabelSpec) -> None:
-        columns = [column for column in table.columns if column.name not in RUN_COLUMNS]
+        columns = [column for column in table.columns if column.name not in JOB_COLUMNS]
         self.fields = tuple(column.name for column in columns)
         self._converters = [(column.name, _converter(column)) for column in columns]
         self._label_names = {label.value: label.name for label in labels.classes}
@@ -181,8 +184,17 @@ def _raw(line: bytes) -> str:
 class PredictionRows:
     """Buffers prediction rows and writes a numbered Parquet part (`part-NNNNN`) every `chunk_rows` rows."""
 
-    def __init__(self, writer: TablePartWriter, fields: tuple[str, ...], chunk_rows: int, now: dt.datetime) -> None:
+    def __init__(
+        self,
+        writer: TablePartWriter,
+        fields: tuple[str, ...],
+        chunk_rows: int,
+        now: dt.datetime,
+        topics: TopicAssigner | None = None,
+    ) -> None:
         self.writer = writer
+        self.topics = topics
+        self._topic_columns = [name for name in TOPIC_COLUMNS if name in writer.table.column_names]
         self.fields = fields
         self.chunk_rows = chunk_rows
         self.now = now
@@ -200,6 +212,10 @@ class PredictionRows:
         frame = pd.DataFrame.from_records(self._rows, columns=list(self.fields))
         for name in RUN_COLUMNS:
             frame[name] = pd.Series([self.now] * len(frame), dtype="datetime64[ns]")
+        if self._topic_columns:
+            topics = self.topics.assign(frame["message_id"].tolist()) if self.topics else None
+            for name in self._topic_columns:
+                frame[name] = topics[name].to_numpy() if topics is not None else None
         self.writer.write(frame, f"part-{len(self.writer.parts):05d}")
         self.written += len(frame)
         self._rows = []

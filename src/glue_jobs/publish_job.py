@@ -11,11 +11,13 @@ Outputs under the outputs bucket's root (prefixes from the shared configuration)
 - `predictions/ingest_date=D/run_id=R/part-NNNNN.parquet`  one row per prediction (columns of `tables.predictions`)
 - `prediction-errors/run_id=R/errors.jsonl`                lines that gave no prediction, and why
 - `predictions-manifests/run_id=R/summary.json`            {run_id, ingest_date, objects, lines, predictions, errors,
-                                                           drift, outputs}; lines = predictions + errors, else fails
+                                                           drift, topics, outputs}; lines = predictions + errors,
+                                                           else fails
 
 Given the model that predicted (`--model_data_url`) and the run's curated messages (`--messages_input`), the job
 also checks drift (`glue_jobs.drift_check`): the result goes into the summary and, on S3, to CloudWatch
-(`Pulso/Drift`).
+(`Pulso/Drift`). Given the models bucket (`--models_root`), each prediction gets the topic of the newest
+approved topic map (`glue_jobs.topic_assignment`); before any approval the topic columns stay null.
 
 A re-run of the same run id replaces that run's outputs (also the partition of an earlier ingest date).
 """
@@ -43,6 +45,8 @@ from glue_jobs.predictions import (
 )
 from glue_jobs.run_arguments import checked_ingest_date, checked_run_id, config_with_overlay, utc_now
 from glue_jobs.storage import ObjectStore, StoredObject, is_s3, join_uri, store_for
+from glue_jobs.topic_assignment import TopicAssigner
+from glue_jobs.topic_maps import load_latest_map
 from glue_jobs.writers import RunLayout, TablePartWriter
 from pulso.config import PulsoConfig
 from pulso.errors import AccountingError, InputError
@@ -61,6 +65,7 @@ ARGUMENTS = {
     "model_data_url": Argument("model.tar.gz that predicted (its training profile and vocabulary)", default=None),
     "messages_input": Argument("the run's curated messages partition, for the drift check", default=None),
     "glue_database": Argument("Glue database to register the run's partition in (S3 output only)", default=None),
+    "models_root": Argument("root of the models bucket, for the approved topic map (none: no topics)", default=None),
 }
 # Layout keys (and their prefixes while pulso.json does not define them; an overlay may set them).
 ERRORS_LAYOUT = ("prediction_errors", "prediction-errors/")
@@ -79,6 +84,7 @@ class PublishJob:
     now: dt.datetime  # naive UTC: the predictions' `predicted_at`
     model_data_url: str | None = None
     messages_input: str | None = None
+    models_root: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,7 @@ def build_job(args: Mapping[str, str | None], now: dt.datetime | None = None) ->
         now=now,
         model_data_url=args.get("model_data_url") or None,
         messages_input=args.get("messages_input") or None,
+        models_root=args.get("models_root") or None,
     )
 
 
@@ -186,7 +193,9 @@ def run_publish(job: PublishJob, input_store: ObjectStore, output_store: ObjectS
     table = job.config.table(TABLE)
     parser = PredictionParser(table, job.config.labels)
     writer = TablePartWriter(output_store, layout.predictions_prefix, table)
-    rows = PredictionRows(writer, parser.fields, job.config.etl.chunk_rows, job.now)
+    approved = load_latest_map(input_store, job.models_root, job.config) if job.models_root else None
+    topics = TopicAssigner.for_run(approved, input_store, job.messages_input)
+    rows = PredictionRows(writer, parser.fields, job.config.etl.chunk_rows, job.now, topics)
     max_bytes = job.config.etl.max_record_bytes
     errors: list[str] = []
     scored: dict[str, str] = {}  # message id -> predicted label name, for the drift check
@@ -238,6 +247,7 @@ def run_publish(job: PublishJob, input_store: ObjectStore, output_store: ObjectS
         "predictions": rows.written,
         "errors": len(errors),
         "drift": drift,
+        "topics": topics.summary() if topics else None,
         "outputs": {
             "predictions": layout.predictions_prefix,
             "parts": writer.parts,

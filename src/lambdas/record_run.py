@@ -46,6 +46,9 @@ PREDICTION_STATES = (
 )
 RECORD_STATE = "Record the run"
 REQUEST_STATE = "Check the request"
+DISCOVER = "discover"
+DISCOVERY_STATES = (("discovery", "Discover topics"),)
+DISCOVERY_RECORD_STATE = "Record the discovery"
 # Where the publish job writes its summary: layout key and default, as in glue_jobs.publish_job.
 PREDICTION_SUMMARIES = ("prediction_manifests", "predictions-manifests/")
 
@@ -89,6 +92,9 @@ def failed_state(state: dict[str, Any]) -> str:
     named = (state.get("error") or {}).get("State")
     if named:
         return str(named)
+    if state.get("mode") == DISCOVER:
+        missing = [name for key, name in DISCOVERY_STATES if key not in state]
+        return missing[0] if missing else DISCOVERY_RECORD_STATE
     if "request" in state and "input" not in state:
         return REQUEST_STATE
     expected = list(ETL_STATES)
@@ -126,6 +132,8 @@ def _gate_columns(state: dict[str, Any]) -> tuple[str, str]:
     manifest = state.get("manifest")
     if state.get("mode") == "predict":
         return "skipped", "predict mode: no candidate trained, the newest approved model predicts"
+    if state.get("mode") == DISCOVER:
+        return "skipped", "discover mode: topics are clustered, no model is trained"
     if manifest is not None and not manifest.get("enough_labelled_rows"):
         return "skipped", (
             f"not enough labelled rows to train ({manifest.get('labelled_rows', 0):,} labelled, "
@@ -157,6 +165,12 @@ def build_row(state: dict[str, Any], *, finished_at: dt.datetime, cfg: PulsoConf
     compared_with = (gate.get("champion") or {}) if gate else champion
     champion_recall = compared_with.get("test_macro_recall")
     predictions = (state.get("predictions") or {}).get("count")
+    discovery = state.get("topics") or {}
+    found = discovery.get("messages") or {}
+    window = discovery.get("window") or {}
+    if discovery:
+        totals = {"read": found.get("read"), "curated": found.get("clustered"), "duplicates": found.get("duplicates")}
+        state = {**state, "input": f"curated messages of {window.get('from_date')}..{window.get('to_date')}"}
     if predictions is None and manifest and not _wants_predictions(state) and not state.get("error"):
         predictions = 0
     values = {
@@ -198,6 +212,10 @@ def subject(row: dict[str, Any], state: dict[str, Any]) -> str:
     if row["status"] == FAILED:
         error = (state.get("error") or {}).get("Error") or "error"
         text = f"Pulso run {row['run_id']} FAILED in {failed_state(state)}: {error}"
+    elif row["mode"] == DISCOVER:
+        topics = state.get("topics") or {}
+        count = row["curated"] or 0
+        text = f"Pulso topic discovery {row['run_id']}: {topics.get('k', '?')} topics over {count:,} messages"
     else:
         text = f"Pulso run {row['run_id']} succeeded: "
         text += f"{row['curated']:,} curated" if row["curated"] is not None else "no counts"
@@ -224,7 +242,9 @@ def message(row: dict[str, Any], state: dict[str, Any], *, bucket: str, cfg: Pul
         f"Started: {row['started_at'] or 'n/a'} UTC, finished: {row['finished_at']} UTC",
         "",
     ]
-    if row["rows_read"] is not None:
+    if row["mode"] == DISCOVER:
+        pass  # the discovery lines below say what was read and clustered
+    elif row["rows_read"] is not None:
         lines.append(
             f"Rows: {row['rows_read']:,} read = {row['curated']:,} curated + {row['quarantined']:,} quarantined"
             f" + {row['duplicates']:,} duplicates; {row['labelled']:,} labelled"
@@ -242,7 +262,10 @@ def message(row: dict[str, Any], state: dict[str, Any], *, bucket: str, cfg: Pul
         registered = (state.get("registered") or {}).get("ModelPackageArn")
         if registered:
             lines.append(f"Registered: {registered} ({gate.get('approval_status', '')})")
-    lines.append(f"Quality gate: {row['gate_decision']}: {row['gate_reason']}")
+    if row["mode"] == DISCOVER:
+        lines += discovery_lines(state, cfg)
+    else:
+        lines.append(f"Quality gate: {row['gate_decision']}: {row['gate_reason']}")
     champion = state.get("champion")
     if champion:
         recall = _metric(champion.get("test_macro_recall"))
@@ -262,7 +285,8 @@ def message(row: dict[str, Any], state: dict[str, Any], *, bucket: str, cfg: Pul
         predictions = f"{cfg.table('predictions').prefix}ingest_date={row['ingest_date']}/run_id={row['run_id']}/"
         lines.append(f"  predictions: {s3_uri(bucket, predictions)}")
     lines.append(f"  run record: {s3_uri(bucket, run_key(row, cfg))}")
-    lines.append(f"  report: {report_uri(row, bucket, cfg)}")
+    if row["mode"] != DISCOVER or state.get("error"):  # a discovery's report is its cluster report (above)
+        lines.append(f"  report: {report_uri(row, bucket, cfg)}")
     error = state.get("error")
     if error:
         lines += [
@@ -290,6 +314,38 @@ def published_summary(
     if isinstance(summary.get("drift"), dict):
         found["drift"] = summary["drift"]
     return found
+
+
+def discovery_summary(
+    state: dict[str, Any], *, bucket: str, cfg: PulsoConfig, session: boto3.Session | None = None
+) -> dict[str, Any]:
+    """`topics`: the discovery job's summary (`topics/run_id=R/summary.json`), or nothing when it cannot be read."""
+    uri = s3_uri(bucket, f"{cfg.layout['topic_reports']}run_id={state.get('run_id')}/summary.json")
+    try:
+        return {"topics": read_json(uri, session=session)}
+    except (ObjectNotFoundError, ValueError) as error:
+        log("discovery summary cannot be read", summary=uri, error=str(error))
+        return {}
+
+
+def discovery_lines(state: dict[str, Any], cfg: PulsoConfig) -> list[str]:
+    """What the analyst needs from a discovery: how many topics, where to review them, how to approve."""
+    topics = state.get("topics")
+    if not topics:
+        return ["Topics: no summary (the discovery did not finish)"]
+    outputs = topics.get("outputs") or {}
+    models = str(outputs.get("clusters", "s3://models/")).split("/")[2]
+    approvals = s3_uri(models, f"{cfg.layout['topic_approvals']}{topics['run_id']}/")
+    lines = [
+        f"Topics: {topics.get('k')} clusters over {topics['messages'].get('clustered', 0):,} messages "
+        f"(embedding {topics.get('embedding')}, silhouette {_metric(topics.get('silhouette'))})",
+    ]
+    lines += [f"  {c['cluster']}: {c['proposed_name']} ({c['size']:,}; {c['signature']})" for c in topics["clusters"]]
+    lines += [
+        f"Review: {outputs.get('report')}",
+        f"Approve: pulso topics approve --run {topics['run_id']}, or write an approval JSON under {approvals}",
+    ]
+    return lines
 
 
 def report_uri(row: dict[str, Any], bucket: str, cfg: PulsoConfig) -> str:
@@ -321,6 +377,8 @@ def record_run(
     cfg = cfg or config()
     if "publish" in state and (state.get("predictions") or {}).get("count") is None:
         state = {**state, **published_summary(state, bucket=bucket, cfg=cfg, session=session)}
+    if "discovery" in state and "topics" not in state:
+        state = {**state, **discovery_summary(state, bucket=bucket, cfg=cfg, session=session)}
     row = build_row(state, finished_at=now or utc_now(), cfg=cfg)
     if not row["run_id"]:
         raise ValueError("the state JSON has no run_id")

@@ -27,13 +27,8 @@ ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 LAMBDA_RUNTIME = "python3.12"
 EMBEDDINGS_FOLDER = "glove-6b-50d/"
-GLUE_TYPES = {
-    "tinyint": "tinyint",
-    "bigint": "bigint",
-    "double": "double",
-    "string": "string",
-    "timestamp": "timestamp",
-}
+GLUE_TYPES = {name: name for name in ("tinyint", "smallint", "int", "bigint", "float", "double", "boolean", "string",
+                                      "timestamp", "date")}  # fmt: skip
 _ASSUME = {
     "glue": "glue.amazonaws.com",
     "sagemaker": "sagemaker.amazonaws.com",
@@ -139,7 +134,9 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
         location = f"s3://{names[spec.bucket]}/{spec.prefix}"
         glue.create_table(DatabaseName=database, TableInput=glue_table_input(spec, location))
     code = config.layout["code"]
-    for job, script in (("etl", "etl_job.py"), ("publish", "publish_job.py"), ("report", "report_job.py")):
+    scripts = (("etl", "etl_job.py"), ("publish", "publish_job.py"), ("report", "report_job.py"),
+               ("discover", "discover_job.py"))  # fmt: skip
+    for job, script in scripts:
         key = f"{code}glue/{script}"
         s3.upload_file(str(SRC / "glue_jobs" / script), names["models"], key)
         glue.create_job(
@@ -176,6 +173,12 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
     environments = {
         "on_upload": {"STATE_MACHINE_ARN": state_machine_arn, "DEFAULT_MODE": "train_and_predict"},
         "record_run": {"OUTPUTS_BUCKET": names["outputs"], "KMS_KEY_ID": key_arn},
+        "approve_topics": {
+            "MODELS_BUCKET": names["models"],
+            "OUTPUTS_BUCKET": names["outputs"],
+            "KMS_KEY_ID": key_arn,
+            "SNS_TOPIC_ARN": topic_arn,
+        },
     }
     client = session.client("lambda")
     for function in config.resources["lambdas"]:

@@ -3,8 +3,11 @@
     pulso run [--input FILE_OR_DIR] [--profile NAME] [--mode auto|train_and_predict|predict] [--json]
     pulso ingest FILE [--profile NAME] [--mode ...]   upload to incoming/ and let on_upload start the run
     pulso status | pulso history | pulso models
-    pulso query [NAME_OR_SQL] [--list] [--format table|csv|json] [--out FILE] [--target local|aws]
+    pulso query [NAME_OR_SQL] [--list] [--where COL=VALUE] [--format table|csv|json] [--out FILE] [--target local|aws]
     pulso report [RUN_ID] [--open]                     print (or open) the path of the newest run report
+    pulso topics discover [--days N] [--to-date D]     cluster recent messages into topics (discover mode)
+    pulso topics review [--run R] [--out FILE] [--open] the clusters and their proposed names
+    pulso topics approve [--run R] [--name ID=NAME]... [--drop ID]... [--file FILE] [--by WHO]
 
 The workspace is `.pulso/` in the current directory, or `$PULSO_HOME`. Progress goes to stderr; with
 `--json`, stdout gets one JSON object. The exit code is 1 when the run fails, 2 for a usage error.
@@ -52,7 +55,26 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="the path of the newest run report (or RUN_ID's); --open opens it")
     report.add_argument("run_id", nargs="?", metavar="RUN_ID", help="a run id (default: the newest report)")
     report.add_argument("--open", action="store_true", help="open the report in the default web browser")
+    _add_topics_parser(commands)
     return parser
+
+
+def _add_topics_parser(commands: Any) -> None:
+    topics = commands.add_parser("topics", help="discover topics, review the clusters, approve a category map")
+    actions = topics.add_subparsers(dest="action", required=True)
+    discover = actions.add_parser("discover", help="cluster the recent curated messages (state machine, discover mode)")
+    discover.add_argument("--days", type=int, help="window of ingest dates (default: topics.lookback_days)")
+    discover.add_argument("--to-date", help="last ingest date of the window, YYYY-MM-DD (default: today, UTC)")
+    review = actions.add_parser("review", help="the newest discovery run's clusters and proposed names")
+    review.add_argument("--out", type=Path, help="also write a draft approval JSON to edit and pass to approve")
+    review.add_argument("--open", action="store_true", help="open the cluster report in the default web browser")
+    approve = actions.add_parser("approve", help="approve names for the clusters: a new topic map version")
+    approve.add_argument("--name", action="append", default=[], metavar="ID=NAME", help="name cluster ID (repeat)")
+    approve.add_argument("--drop", action="append", default=[], metavar="ID", help="leave cluster ID out (repeat)")
+    approve.add_argument("--file", type=Path, help="an approval JSON (e.g. the edited draft of review --out)")
+    approve.add_argument("--by", help="who approves (default: $PULSO_ANALYST or the login name)")
+    for command in (review, approve):
+        command.add_argument("--run", help="discovery run id (default: the newest)")
 
 
 def _add_query_parser(commands: Any) -> None:
@@ -64,6 +86,8 @@ def _add_query_parser(commands: Any) -> None:
     query.add_argument("--list", action="store_true", help="list the named queries with their descriptions")
     query.add_argument("--format", choices=FORMATS, default="table", help="output on stdout (default: table)")
     query.add_argument("--out", type=Path, help="write the result to FILE.csv, FILE.json or FILE.parquet instead")
+    query.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
+                       help="keep rows whose COLUMN equals VALUE, e.g. --where topic=Billing (repeat)")  # fmt: skip
     query.add_argument("--target", choices=TARGETS, default="local",
                        help="local: DuckDB over the workspace (default); aws: Athena, deployed workgroup")  # fmt: skip
 
@@ -159,7 +183,10 @@ def _query(args: argparse.Namespace) -> int:
     try:
         if args.out is not None:
             file_format(args.out)  # an unknown extension is a usage error, before the query runs
-        result = run_query(args.query, target=args.target, home=default_home())
+        filters = dict(item.partition("=")[::2] for item in args.where)
+        if any(not item.partition("=")[1] for item in args.where):
+            raise QueryError("--where takes COLUMN=VALUE")
+        result = run_query(args.query, target=args.target, home=default_home(), filters=filters)
         if args.out is None:
             sys.stdout.write(render(result, args.format))
         else:
@@ -191,6 +218,51 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _topics(args: argparse.Namespace) -> int:
+    from pulso_local import topics
+
+    home, config = default_home(), load_config()
+    try:
+        if args.action == "discover":
+            from pulso_local.runtime import LocalRuntime
+
+            with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say) as runtime:
+                report = runtime.discover(topics.discovery_request(args.days, args.to_date))
+            if report.notification:
+                _say(report.notification)
+            _say(f"discovery {report.run_id}: {report.status} in {report.seconds:.1f} s")
+            if report.outputs.get("topics_report"):
+                print(report.outputs["topics_report"])
+            return 0 if report.status == "SUCCEEDED" else 1
+        report_json = topics.find_report(home, config, args.run)
+        if args.action == "review":
+            print(topics.review_text(report_json))
+            if args.out:
+                draft = topics.draft_approval(report_json, topics.default_analyst())
+                args.out.write_text(json.dumps(draft, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+                _say(f"draft approval written to {args.out}: edit the names, then `pulso topics approve --file`")
+            if args.open:
+                import webbrowser
+
+                page = topics.reports_dir(home, config) / f"run_id={report_json['run_id']}" / "report.html"
+                webbrowser.open(page.resolve().as_uri())
+            return 0
+        approval = topics.build_approval(report_json, approved_by=args.by or topics.default_analyst(),
+                                         names=args.name, drop=args.drop, file=args.file)  # fmt: skip
+        from pulso_local.runtime import LocalRuntime
+
+        with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say) as runtime:
+            outcome = topics.submit_approval(runtime, approval, _say)
+    except topics.TopicsError as error:
+        _say(f"pulso topics: {error}")
+        return 2
+    if outcome["status"] == "approved":
+        print(f"topic map version {outcome['version']} approved: {', '.join(outcome['categories'])}")
+        return 0
+    print(f"approval rejected: {outcome['reason']}")
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -200,6 +272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _query(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "topics":
+            return _topics(args)
         return _show(args)
     except ConfigError as error:
         _say(f"pulso: {error}")

@@ -40,6 +40,7 @@ GLUE_SCRIPTS = {
     "etl_job.py": "glue_jobs.etl_job",
     "publish_job.py": "glue_jobs.publish_job",
     "report_job.py": "glue_jobs.report_job",
+    "discover_job.py": "glue_jobs.discover_job",
 }
 TRANSFORM_CONTAINER = Path(__file__).with_name("transform_container.py")
 _ENVIRONMENT_LOCK = threading.Lock()

@@ -79,6 +79,7 @@ def definition_values(
         "etl_job_name": name("glue_jobs.etl"),
         "publish_job_name": name("glue_jobs.publish"),
         "report_job_name": name("glue_jobs.report"),
+        "discover_job_name": name("glue_jobs.discover"),
         "glue_database": name("glue_database"),
         "read_manifest_arn": arn("lambda", f"function:{name('lambdas.read_manifest')}"),
         "quality_gate_arn": arn("lambda", f"function:{name('lambdas.quality_gate')}"),

@@ -256,6 +256,9 @@ class LocalRuntime:
             outputs["model"] = state["training"]["ModelArtifacts"]
         if state.get("registered"):
             outputs["model_package"] = state["registered"]["ModelPackageArn"]
+        if state.get("discovery"):
+            prefix = f"{layout['topic_reports']}run_id={run_id}/report.html"
+            outputs["topics_report"] = str(self.workspace.objects / self.account.bucket("outputs") / prefix)
         if state.get("publish"):
             outputs["predictions"] = f"s3://{self.account.bucket('outputs')}/{layout['predictions']}"
             outputs["predictions_local"] = str(
@@ -280,13 +283,28 @@ class LocalRuntime:
         input_uri = self.upload(path, profile, mode, run_id)
         self.log(f"run {run_id}: {input_uri} (profile {profile}, mode {mode})")
         report = self.follow(self.start(input_uri, profile, mode, run_id))
-        self.workspace.append_history({
-            "run_id": run_id, "status": report.status, "mode": mode, "profile": profile, "input": str(path),
-            "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "seconds": round(report.seconds, 1), "totals": report.totals,
-            "gate": (report.gate or {}).get("decision"), "error": (report.error or {}).get("error"),
-        })  # fmt: skip
+        self.workspace.append_history(_history_entry(report, mode, profile, str(path)))
         return report
+
+    def discover(self, request: dict[str, Any]) -> RunReport:
+        """A topic discovery run (execution input `{"mode": "discover", ...}`), followed to its end."""
+        run_id = f"topics-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}-{os.urandom(2).hex()}"
+        self.log(f"topic discovery {run_id}: {json.dumps(request)}")
+        arn = boto3.client("stepfunctions").start_execution(
+            stateMachineArn=self.account.state_machine_arn, name=run_id, input=json.dumps(request)
+        )["executionArn"]
+        report = self.follow(arn)
+        self.workspace.append_history(_history_entry(report, "discover", None, "curated messages"))
+        return report
+
+
+def _history_entry(report: RunReport, mode: str, profile: str | None, source: str) -> dict[str, Any]:
+    return {
+        "run_id": report.run_id, "status": report.status, "mode": mode, "profile": profile, "input": source,
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "seconds": round(report.seconds, 1), "totals": report.totals,
+        "gate": (report.gate or {}).get("decision"), "error": (report.error or {}).get("error"),
+    }  # fmt: skip
 
 
 def _final_state(described: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:

@@ -25,10 +25,10 @@ import pulso
 from inference.network import NetworkConfig, SentimentNet
 from pulso.config import load_config
 from pulso.drift import build_profile, oov_rate
+from pulso.embeddings import EmbeddingsError, find_embeddings, load_embeddings
 from pulso.errors import ConfigError
 from training import plots
 from training.data import TrainingDataError, labelled_sets, parquet_files, read_curated
-from training.embeddings import EmbeddingsError, find_embeddings, load_embeddings
 from training.hyperparameters import HyperparameterError, Hyperparameters, parse_hyperparameters
 from training.loop import Trainer, predict_probabilities
 from training.metrics import evaluate

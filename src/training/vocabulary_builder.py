@@ -15,7 +15,7 @@ import numpy as np
 
 from inference.network import PAD_ID
 from inference.vocabulary import Vocabulary
-from training.embeddings import Embeddings
+from pulso.embeddings import Embeddings
 
 
 def build_vocabulary(train_tokens: Sequence[Sequence[str]], min_token_count: int, embeddings: Embeddings) -> Vocabulary:

@@ -18,13 +18,19 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from glue_jobs.predictions import PredictionRows
+from glue_jobs.predictions import JOB_COLUMNS, PredictionRows
 from glue_jobs.publish_job import main, run_job
 from pulso.config import load_config
 from pulso.errors import AccountingError
 
 CONFIG = load_config()
-PARQUET_TYPES = {"string": "string", "tinyint": "int8", "double": "double", "timestamp": "timestamp[us]"}
+PARQUET_TYPES = {
+    "string": "string",
+    "tinyint": "int8",
+    "int": "int32",
+    "double": "double",
+    "timestamp": "timestamp[us]",
+}
 OUTPUTS_BUCKET = "pulso-test-outputs"
 RUN_ID = "run-1"
 INGEST_DATE = "2026-11-22"
@@ -121,7 +127,9 @@ def assert_values(frame: pd.DataFrame, predictions: list[dict[str, Any]], starte
     predicted_at = frame["predicted_at"].unique()
     assert len(predicted_at) == 1
     assert started <= pd.Timestamp(predicted_at[0]).to_pydatetime() <= utc_now()
-    columns = [name for name in CONFIG.table("predictions").column_names if name != "predicted_at"]
+    columns = [name for name in CONFIG.table("predictions").column_names if name not in JOB_COLUMNS]
+    assert frame["topic"].isna().all()  # no topic map approved: topics stay null
+    assert frame["topic_map_version"].isna().all()
     actual = frame[columns].sort_values("message_id").reset_index(drop=True)
     expected = expected_frame(predictions)[columns]
     pd.testing.assert_frame_equal(actual, expected, check_dtype=False)  # types: see assert_schema

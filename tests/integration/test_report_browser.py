@@ -515,3 +515,25 @@ def test_the_report_of_a_real_local_run_renders_cleanly(devtools: DevTools, tmp_
     assert [url for url in result.requests if url != page.as_uri()] == []
     assert result.screenshot.startswith(b"\x89PNG")
     (tmp_path / "real-report.png").write_bytes(result.screenshot)
+
+
+@pytest.mark.slow
+def test_the_topic_report_renders_cleanly_in_the_browser(devtools: DevTools, tmp_path: Path) -> None:
+    """A discovery run's cluster report (12 clusters, 4,000 points on the map): no error, no request, no overflow."""
+    from glue_jobs.topic_report_html import render_topic_report
+    from tests.unit.test_topic_report_html import synthetic_report
+
+    page = tmp_path / "topics.html"
+    page.write_text(render_topic_report(synthetic_report(clusters=12, points=4000)), encoding="utf-8")
+    result = visit(devtools, page, screenshot=True)
+    (tmp_path / "topics.png").write_bytes(result.screenshot)
+    assert result.errors == []
+    assert result.requests == [page.as_uri()]
+    checks = result.evaluated
+    assert checks["sections"] == ["run", "messages", "approve", "k-selection", "map", "clusters", "details"]
+    assert checks["title"] == "Pulso topics topics-20261123-0600-ab12"
+    assert checks["scripts"] == 0
+    assert checks["svgs"] == 2  # the silhouette chart and the map
+    assert checks["scrollWidth"] <= checks["innerWidth"]
+    assert result.screenshot.startswith(PNG_MAGIC)
+    assert int.from_bytes(result.screenshot[20:24], "big") > 3 * VIEWPORT[1]

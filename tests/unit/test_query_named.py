@@ -16,12 +16,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from glue_jobs.writers import arrow_schema
 from pulso.config import PulsoConfig, load_config
 from pulso_local.query.local import table_root
 from pulso_local.query.runner import run_query
 
-ARROW_TYPES = {"string": pa.string(), "bigint": pa.int64(), "tinyint": pa.int8(), "double": pa.float64(),
-               "timestamp": pa.timestamp("us")}  # fmt: skip
 TODAY = dt.datetime.now(dt.UTC).date()
 OLD, RECENT = TODAY - dt.timedelta(days=40), TODAY - dt.timedelta(days=1)
 
@@ -67,7 +66,7 @@ QUARANTINE = [
 
 def write_parquet(config: PulsoConfig, home: Path, table: str, run_id: str, rows: list[dict[str, Any]]) -> None:
     spec = config.table(table)
-    schema = pa.schema([(column.name, ARROW_TYPES[column.type]) for column in spec.columns])
+    schema = arrow_schema(spec)
     folder = table_root(home, config, spec) / f"ingest_date={RUNS[run_id][0].isoformat()}" / f"run_id={run_id}"
     folder.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / "part-00000.parquet")

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from inference.vocabulary import Vocabulary
+from pulso.embeddings import KUMO_PACKAGE, EmbeddingsError, find_embeddings, load_embeddings
 from training.data import TrainingDataError, labelled_sets
-from training.embeddings import KUMO_PACKAGE, EmbeddingsError, find_embeddings, load_embeddings
 from training.glove_twitter import extract_dimension
 from training.glove_twitter import main as glove_twitter_main
 from training.hyperparameters import HyperparameterError, Hyperparameters, parse_hyperparameters

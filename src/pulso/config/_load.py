@@ -36,6 +36,7 @@ from pulso.config._model import (
 )
 from pulso.drift import DriftThresholds
 from pulso.errors import ConfigError
+from pulso.topics.settings import EMBEDDINGS, PROJECTIONS, TopicSettings
 
 OVERLAY_ENV = "PULSO_CONFIG"
 GLUE_TYPES = (
@@ -392,12 +393,41 @@ def _drift(node: _Node) -> DriftThresholds:
     return DriftThresholds(**values)
 
 
+def _topics(node: _Node) -> TopicSettings:
+    counts = ("lookback_days", "max_messages", "min_tokens", "k_min", "k_max", "silhouette_sample", "seed",
+              "svd_dimensions", "top_terms", "signature_terms", "representatives", "projection_sample")  # fmt: skip
+    shares = ("other_quantile", "match_share")
+    node.only("embedding", "projection", "category_map", *counts, *shares)
+    values: dict[str, Any] = {key: node.positive_int(key) for key in counts}
+    for key in shares:
+        values[key] = float(node.get(key, (int, float)))
+        if not 0.0 < values[key] <= 1.0:
+            raise node.fail(key, f"must be a share in (0, 1] (got {values[key]})")
+    for key, allowed in (("embedding", EMBEDDINGS), ("projection", PROJECTIONS)):
+        values[key] = node.text(key)
+        if values[key] not in allowed:
+            raise node.fail(key, f"must be one of {', '.join(allowed)} (got {values[key]!r})")
+    if values["k_min"] < 2 or values["k_max"] < values["k_min"]:
+        raise node.fail("k_max", f"k must range over 2 <= k_min <= k_max (got {values['k_min']}..{values['k_max']})")
+    if values["signature_terms"] > values["top_terms"]:
+        raise node.fail("signature_terms", "must not exceed top_terms")
+    category_map = node.child("category_map")
+    category_map.only("version", "names")
+    if category_map.get("version", int) < 0:
+        raise category_map.fail("version", "must be 0 or more")
+    names = category_map.child("names")
+    for signature in names.data:
+        names.text(signature)
+    values["category_map"] = {"version": category_map.get("version", int), "names": dict(names.data)}
+    return TopicSettings(**values)
+
+
 def build_config(data: Mapping[str, Any]) -> PulsoConfig:
     """Validate a configuration dictionary and build the typed configuration."""
     root = _Node(data, "")
     root.only(
         "project", "environment", "resources", "layout", "labels", "splits", "profiles", "quarantine_reasons",
-        "etl", "training", "pipeline", "tables",
+        "etl", "training", "pipeline", "topics", "tables",
     )  # fmt: skip
     resources = root.child("resources")
     buckets = resources.child("buckets")
@@ -431,6 +461,7 @@ def build_config(data: Mapping[str, Any]) -> PulsoConfig:
         etl=_etl(root.child("etl")),
         training=training,
         pipeline=_pipeline(root.child("pipeline")),
+        topics=_topics(root.child("topics")),
         tables=tables,
         raw=data,
     )

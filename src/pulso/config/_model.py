@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from pulso.drift import DriftThresholds
 from pulso.errors import ConfigError
+from pulso.topics.settings import TopicSettings
 
 CANONICAL_FIELDS = ("message_id", "author_id", "created_at", "text", "label", "split")
 FORMATS = ("auto", "csv", "jsonl", "tweeteval")
@@ -192,6 +193,7 @@ class PulsoConfig:
     etl: EtlSettings
     training: TrainingSettings
     pipeline: PipelineSettings
+    topics: TopicSettings
     tables: Mapping[str, TableSpec]
     raw: Mapping[str, object] = field(repr=False, compare=False, default_factory=dict)
 

@@ -45,7 +45,10 @@ module "etl" {
   etl_script_path         = "${local.repo_root}/src/glue_jobs/etl_job.py"
   publish_script_path     = "${local.repo_root}/src/glue_jobs/publish_job.py"
   report_script_path      = "${local.repo_root}/src/glue_jobs/report_job.py"
+  discover_script_path    = "${local.repo_root}/src/glue_jobs/discover_job.py"
   shared_package_zip_path = "${local.artifacts}/glue_packages.zip"
+
+  discovery_python_modules = var.discovery_python_modules
 }
 
 module "training" {
@@ -89,4 +92,6 @@ module "orchestration" {
   definition_template_path  = "${local.repo_root}/statemachine/pipeline.asl.json.tftpl"
   daily_schedule_expression = var.daily_schedule_expression
   log_group_names           = module.monitoring.log_group_names
+
+  weekly_discovery_schedule_expression = var.weekly_discovery_schedule_expression
 }

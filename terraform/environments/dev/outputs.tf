@@ -27,3 +27,23 @@ output "model_package_group" {
   description = "Model Registry group."
   value       = module.training.model_package_group_name
 }
+
+output "discover_job_name" {
+  description = "Glue job of the topic discovery runs (mode discover)."
+  value       = module.etl.discover_job_name
+}
+
+output "approve_topics_function_name" {
+  description = "Lambda function that applies a topic approval (invoked by objects created under topic_approvals_uri)."
+  value       = module.orchestration.lambda_names.approve_topics
+}
+
+output "weekly_discovery_schedule_name" {
+  description = "EventBridge Scheduler schedule that starts the weekly topic discovery run."
+  value       = module.orchestration.weekly_discovery_schedule_name
+}
+
+output "topic_approvals_uri" {
+  description = "Write an approval here as <discovery_run_id>/<name>.json; approve_topics applies it and writes the result under topic-approval-results/."
+  value       = module.orchestration.topic_approvals_uri
+}

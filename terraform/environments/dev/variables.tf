@@ -40,6 +40,18 @@ variable "daily_schedule_expression" {
   default     = "cron(0 6 * * ? *)"
 }
 
+variable "weekly_discovery_schedule_expression" {
+  description = "When the weekly topic discovery run starts (EventBridge Scheduler expression, UTC)."
+  type        = string
+  default     = "cron(0 6 ? * MON *)"
+}
+
+variable "discovery_python_modules" {
+  description = "pip requirements the discover Glue job installs at start (--additional-python-modules). Empty: none, and the discovery report's map is drawn with PCA instead of UMAP."
+  type        = string
+  default     = "umap-learn==0.5.7"
+}
+
 variable "log_retention_days" {
   description = "Retention of the CloudWatch log groups."
   type        = number

@@ -15,7 +15,7 @@ locals {
   results_prefix = "athena-results/"
 
   # Configuration types are Hive/Athena types already; the map is the list of what the module accepts.
-  glue_types = { tinyint = "tinyint", bigint = "bigint", double = "double", string = "string", timestamp = "timestamp" }
+  glue_types = { tinyint = "tinyint", int = "int", bigint = "bigint", double = "double", string = "string", timestamp = "timestamp" }
 
   # The record_run Lambda writes one JSON line per run (runs/ingest_date=D/run_id=R.json); the jobs write Parquet.
   json_tables = ["runs"]
@@ -39,8 +39,8 @@ locals {
   }
 
   # Partition projection for tables whose partition keys are all dates (runs: Athena computes the partitions).
-  # Tables also partitioned by run_id (messages, quarantine, predictions) use the partitions the jobs register
-  # in the catalog when they write a run (glue_jobs.catalog), so queries can span runs.
+  # Tables also (or only) partitioned by run_id (messages, quarantine, predictions, topic_assignments) use the
+  # partitions the jobs register in the catalog when they write a run (glue_jobs.catalog), so queries can span runs.
   projections = {
     ingest_date = {
       "type"          = "date"

@@ -53,10 +53,10 @@ variable "config" {
     condition = alltrue(flatten([
       for table in try(values(var.config.tables), []) : [
         for column in try(concat(table.columns, table.partition_keys), [null]) :
-        try(can(regex("^[a-z_][a-z0-9_]*$", column.name)) && contains(["tinyint", "bigint", "double", "string", "timestamp"], column.type), false)
+        try(can(regex("^[a-z_][a-z0-9_]*$", column.name)) && contains(["tinyint", "int", "bigint", "double", "string", "timestamp"], column.type), false)
       ]
     ]))
-    error_message = "Every column and partition key needs a lower case name and a type among tinyint, bigint, double, string and timestamp."
+    error_message = "Every column and partition key needs a lower case name and a type among tinyint, int, bigint, double, string and timestamp."
   }
 
   validation {

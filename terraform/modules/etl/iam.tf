@@ -1,8 +1,13 @@
 # The Glue jobs' role: read the raw uploads, read and write the transformed and outputs buckets, read the job
-# code, use the project key, write the Glue logs and put metrics in the Pulso/ETL namespace. Nothing else.
+# code, read and write the topic discovery prefixes of the models bucket, use the project key, write the Glue logs
+# and put metrics in the Pulso/ETL namespace. Nothing else.
 
 locals {
   glue_log_groups = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/*"
+  glue_catalog    = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
+
+  # The discover job's table (modules/analytics creates it from config.tables, named by its key).
+  topic_assignments_table = "topic_assignments"
 }
 
 data "aws_iam_policy_document" "glue_assume" {
@@ -20,7 +25,7 @@ data "aws_iam_policy_document" "glue_assume" {
 
 resource "aws_iam_role" "glue" {
   name               = var.names.roles.glue
-  description        = "Pulso Glue jobs (${var.names.glue_jobs.etl}, ${var.names.glue_jobs.publish})."
+  description        = "Pulso Glue jobs (${join(", ", [for key in sort(keys(local.jobs)) : local.jobs[key].name])})."
   assume_role_policy = data.aws_iam_policy_document.glue_assume.json
   tags               = var.tags
 }
@@ -66,19 +71,57 @@ data "aws_iam_policy_document" "glue" {
     resources = ["${var.bucket_arns.models}/${var.config.layout.training_jobs}*"]
   }
 
-  # The ETL and publish jobs register the partition of the run they wrote (messages, quarantine, predictions),
-  # so Athena sees it; glue:GetTable reads the table's storage descriptor for the partition.
+  # The discover job: its report (report.html, report.json, summary.json) under topics/ and the
+  # topic_assignments table in the outputs bucket, read and replaced on a re-run, and the latest predictions
+  # (labels) are already covered by ReadAndWriteTheTablesAndRunFiles above (outputs/*), as are the curated
+  # messages (transformed/*). The models bucket is not: the statements below open exactly the discovery prefixes.
+
+  # discover reads the training embeddings (the GloVe vectors the embedder averages) and the approved topic map.
+  statement {
+    sid     = "DiscoverReadsEmbeddingsAndTopicMaps"
+    effect  = "Allow"
+    actions = ["s3:GetObject"]
+    resources = [
+      "${var.bucket_arns.models}/${var.config.layout.embeddings}*",
+      "${var.bucket_arns.models}/${var.config.layout.topic_maps}*",
+    ]
+  }
+
+  # discover writes its run's embedder.npz and clusters.json (the approve_topics Lambda reads them), replacing
+  # them when a run is repeated.
+  statement {
+    sid       = "DiscoverWritesItsRunArtifacts"
+    effect    = "Allow"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.bucket_arns.models}/${var.config.layout.topic_discovery}*"]
+  }
+
+  # The ETL, publish and discover jobs register the partition of the run they wrote (messages, quarantine,
+  # predictions, topic_assignments), so Athena sees it; glue:GetTable reads the table's storage descriptor for the
+  # partition.
   statement {
     sid     = "RegisterTheRunPartitions"
     effect  = "Allow"
     actions = ["glue:GetTable", "glue:GetPartition", "glue:CreatePartition", "glue:UpdatePartition"]
     resources = concat(
       [
-        "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
-        "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/${var.names.glue_database}",
+        "${local.glue_catalog}:catalog",
+        "${local.glue_catalog}:database/${var.names.glue_database}",
       ],
-      [for table in local.run_partitioned_tables : "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${var.names.glue_database}/${table}"],
+      [for table in local.run_partitioned_tables : "${local.glue_catalog}:table/${var.names.glue_database}/${table}"],
     )
+  }
+
+  # A repeated discovery run replaces its topic_assignments partition: the one table whose partitions a job deletes.
+  statement {
+    sid     = "ReplaceTheTopicAssignmentPartitions"
+    effect  = "Allow"
+    actions = ["glue:DeletePartition"]
+    resources = [
+      "${local.glue_catalog}:catalog",
+      "${local.glue_catalog}:database/${var.names.glue_database}",
+      "${local.glue_catalog}:table/${var.names.glue_database}/${local.topic_assignments_table}",
+    ]
   }
 
   # SSE-KMS objects (GenerateDataKey on write, Decrypt on read), the security configuration's bookmark

@@ -1,8 +1,7 @@
-# ETL: the three AWS Glue Python shell jobs (validate and transform an upload; publish the predictions; write the
-# run report), their code
-# in the models bucket, the Glue security configuration and the Glue Data Catalog database. The settings mirror
-# what pulso_local.account creates in the emulated account: Python shell 3.9 with the "analytics" library set,
-# GlueVersion 3.0, MaxCapacity 1.0, scripts at s3://<models>/<layout.code>glue/<script>.
+# ETL: the four AWS Glue Python shell jobs (validate and transform an upload; publish the predictions; write the
+# run report; discover topics), their code in the models bucket, the Glue security configuration and the Glue Data
+# Catalog database. The settings mirror what pulso_local.account creates in the emulated account: Python shell 3.9
+# with the "analytics" library set, GlueVersion 3.0, MaxCapacity 1.0, scripts at s3://<models>/<layout.code>glue/<script>.
 
 locals {
   # The key ARN is validated (arn:<partition>:kms:<region>:<account>:key/<id>): it says where the module deploys,
@@ -31,7 +30,7 @@ locals {
       description = "Validate and transform an upload: curated messages, quarantine, Batch Transform input and the run manifest."
       script_path = var.etl_script_path
       script_key  = "${local.glue_prefix}etl_job.py"
-      output_root = "s3://${var.bucket_names.transformed}/"
+      arguments   = { "--output_root" = "s3://${var.bucket_names.transformed}/" }
       # A large upload on one DPU (streams and chunks, so memory stays flat): hours, not days.
       timeout_minutes = 240
     }
@@ -40,7 +39,7 @@ locals {
       description     = "Publish the Batch Transform output as the predictions table, with the run's error records and summary."
       script_path     = var.publish_script_path
       script_key      = "${local.glue_prefix}publish_job.py"
-      output_root     = "s3://${var.bucket_names.outputs}/"
+      arguments       = { "--output_root" = "s3://${var.bucket_names.outputs}/" }
       timeout_minutes = 120
     }
     report = {
@@ -48,13 +47,33 @@ locals {
       description     = "Write the self-contained HTML run report (accounting, evaluation, sentiment, support queue, drift)."
       script_path     = var.report_script_path
       script_key      = "${local.glue_prefix}report_job.py"
-      output_root     = "s3://${var.bucket_names.outputs}/"
+      arguments       = { "--output_root" = "s3://${var.bucket_names.outputs}/" }
       timeout_minutes = 60
+    }
+    discover = {
+      name        = var.names.glue_jobs.discover
+      description = "Discover topics: cluster recent curated messages, write the discovery report, the run's embedder and clusters, and the topic_assignments table."
+      script_path = var.discover_script_path
+      script_key  = "${local.glue_prefix}discover_job.py"
+      # It reads messages (transformed), predictions (outputs) and the approved topic map (models), and writes to
+      # outputs and models: it gets the three roots instead of one --output_root.
+      arguments = merge(
+        {
+          "--transformed_root" = "s3://${var.bucket_names.transformed}/"
+          "--outputs_root"     = "s3://${var.bucket_names.outputs}/"
+          "--models_root"      = "s3://${var.bucket_names.models}/"
+          "--glue_database"    = var.names.glue_database
+        },
+        # UMAP for the report's 2-D map; left out (empty), the job draws a PCA map with what the library set has.
+        var.discovery_python_modules == "" ? {} : { "--additional-python-modules" = var.discovery_python_modules },
+      )
+      timeout_minutes = var.discovery_timeout_minutes
     }
   }
 
-  # Arguments every run gets; the state machine adds --input/--profile/--mode/--run_id (ETL) or
-  # --predictions_input/--run_id/--ingest_date (publish) and repeats --output_root/--kms_key_id.
+  # Arguments every run gets; the state machine adds --input/--profile/--mode/--run_id (ETL),
+  # --predictions_input/--run_id/--ingest_date (publish) or --run_id/--request (discover) and repeats the roots and
+  # --kms_key_id.
   common_arguments = {
     "library-set"                        = "analytics"
     "--extra-py-files"                   = "s3://${aws_s3_object.shared_package.bucket}/${aws_s3_object.shared_package.key}"
@@ -115,17 +134,19 @@ resource "aws_glue_security_configuration" "this" {
 
 resource "aws_glue_catalog_database" "this" {
   name        = var.names.glue_database
-  description = "Pulso tables over S3 (curated messages, quarantine, predictions, runs); schemas from pulso.json."
+  description = "Pulso tables over S3 (curated messages, quarantine, predictions, runs, topic assignments); schemas from pulso.json."
   tags        = var.tags
 }
 
 resource "aws_glue_job" "this" {
   for_each = local.jobs
 
-  name                   = each.value.name
-  description            = each.value.description
-  role_arn               = aws_iam_role.glue.arn
-  glue_version           = "3.0"
+  name         = each.value.name
+  description  = each.value.description
+  role_arn     = aws_iam_role.glue.arn
+  glue_version = "3.0"
+  # 1 DPU (16 GB) for every job, discover included: its heaviest step is KMeans over at most
+  # topics.max_messages (50k) messages x topics.svd_dimensions (50) dimensions, about 20 MB of float64.
   max_capacity           = 1
   timeout                = each.value.timeout_minutes
   security_configuration = aws_glue_security_configuration.this.name
@@ -138,7 +159,7 @@ resource "aws_glue_job" "this" {
     script_location = "s3://${aws_s3_object.script[each.key].bucket}/${aws_s3_object.script[each.key].key}"
   }
 
-  default_arguments = merge(local.common_arguments, { "--output_root" = each.value.output_root })
+  default_arguments = merge(local.common_arguments, each.value.arguments)
 
   execution_property {
     max_concurrent_runs = 4

@@ -13,12 +13,17 @@ output "publish_job_name" {
   value       = aws_glue_job.this["publish"].name
 }
 
+output "discover_job_name" {
+  description = "Name of the \"discover topics\" Glue job (the state machine's discover branch starts it)."
+  value       = aws_glue_job.this["discover"].name
+}
+
 output "glue_database_name" {
   description = "Glue Data Catalog database the tables live in (modules/analytics creates them)."
   value       = aws_glue_catalog_database.this.name
 }
 
 output "glue_job_arns" {
-  description = "Glue job ARNs by purpose: etl, publish (the state machine role may start exactly these)."
+  description = "Glue job ARNs by purpose: etl, publish, report, discover (the state machine role may start exactly these)."
   value       = { for key, job in aws_glue_job.this : key => job.arn }
 }

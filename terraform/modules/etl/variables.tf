@@ -10,8 +10,8 @@ variable "names" {
   })
 
   validation {
-    condition     = alltrue([for key in ["etl", "publish", "report"] : contains(keys(var.names.glue_jobs), key)])
-    error_message = "names.glue_jobs must name the etl, publish and report jobs."
+    condition     = alltrue([for key in ["etl", "publish", "report", "discover"] : contains(keys(var.names.glue_jobs), key)])
+    error_message = "names.glue_jobs must name the etl, publish, report and discover jobs."
   }
 
   validation {
@@ -33,12 +33,26 @@ variable "tags" {
 }
 
 variable "config" {
-  description = "The decoded shared configuration (jsondecode(file(\".../src/pulso/config/pulso.json\"))): layout.code is read (where the job code is uploaded)."
+  description = "The decoded shared configuration (jsondecode(file(\".../src/pulso/config/pulso.json\"))): layout.code (where the job code is uploaded), the layout prefixes of the topic discovery and tables (partitions the jobs register) are read."
   type        = any
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$", var.config.layout.code))
     error_message = "config.layout.code must be a key prefix ending in \"/\" (e.g. \"code/\")."
+  }
+
+  validation {
+    # The discover job's S3 permissions are scoped to these prefixes (iam.tf).
+    condition = alltrue([
+      for key in ["messages", "predictions", "embeddings", "topic_reports", "topic_discovery", "topic_maps"] :
+      can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$", var.config.layout[key]))
+    ])
+    error_message = "config.layout needs messages, predictions, embeddings, topic_reports, topic_discovery and topic_maps, each a key prefix ending in \"/\"."
+  }
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$", var.config.tables.topic_assignments.prefix))
+    error_message = "config.tables.topic_assignments (the discover job's table) must exist with a key prefix ending in \"/\"."
   }
 }
 
@@ -120,5 +134,38 @@ variable "shared_package_zip_path" {
   validation {
     condition     = endswith(var.shared_package_zip_path, ".zip") && fileexists(var.shared_package_zip_path)
     error_message = "shared_package_zip_path must be an existing .zip file (run `make artifacts` first)."
+  }
+}
+
+variable "discover_script_path" {
+  description = "Local path of the topic discovery job script (src/glue_jobs/discover_job.py); uploaded to s3://<models>/<layout.code>glue/discover_job.py."
+  type        = string
+
+  validation {
+    condition     = endswith(var.discover_script_path, ".py") && fileexists(var.discover_script_path)
+    error_message = "discover_script_path must be an existing .py file."
+  }
+}
+
+variable "discovery_python_modules" {
+  description = "Extra pip requirements of the discover job (--additional-python-modules, comma-separated), installed at job start. Empty: the argument is left out and the job falls back to a PCA map of the clusters instead of UMAP (the analytics library set has no umap-learn)."
+  type        = string
+  default     = "umap-learn==0.5.7"
+
+  validation {
+    # Glue splits the value at commas; a space would end up inside a requirement.
+    condition     = can(regex("^[^\\s,]+(,[^\\s,]+)*$", var.discovery_python_modules)) || var.discovery_python_modules == ""
+    error_message = "discovery_python_modules must be empty or comma-separated requirements without spaces (e.g. \"umap-learn==0.5.7\")."
+  }
+}
+
+variable "discovery_timeout_minutes" {
+  description = "Timeout of the discover job, in minutes (it clusters at most topics.max_messages messages)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.discovery_timeout_minutes >= 1 && var.discovery_timeout_minutes <= 2880 && floor(var.discovery_timeout_minutes) == var.discovery_timeout_minutes
+    error_message = "discovery_timeout_minutes must be a whole number of minutes between 1 and 2880 (Glue's limit)."
   }
 }

@@ -1,4 +1,5 @@
-# Monitoring: the notification topic, the project's log groups, alarms on the pipeline and a dashboard.
+# Monitoring: the notification topic, the project's log groups, alarms on the pipeline (and on the approve_topics
+# function) and a dashboard.
 #
 # Log groups — what is created here and what is not:
 # - /aws/vendedlogs/states/<state machine>: the state machine's execution log (the orchestration module points the
@@ -51,6 +52,13 @@ locals {
     rows_read   = "RowsRead"
     quarantined = "RowsQuarantined"
     dimensions  = { Environment = var.names.environment }
+  }
+
+  # Lambda functions alarmed on their Errors metric. The state machine's functions are left out: the pipeline
+  # retries and catches their failures, which end as a failed execution (ExecutionsFailed). approve_topics runs
+  # on an analyst's approval object (S3 -> EventBridge, asynchronous): its failures would go unnoticed otherwise.
+  function_error_alarms = {
+    for key in ["approve_topics"] : key => var.names.lambdas[key] if contains(keys(var.names.lambdas), key)
   }
 
   quarantine_rate_period = 3600
@@ -177,6 +185,28 @@ resource "aws_cloudwatch_metric_alarm" "execution" {
   namespace   = "AWS/States"
   metric_name = each.value.metric
   dimensions  = { StateMachineArn = var.state_machine_arn }
+  statistic   = "Sum"
+  period      = 300
+
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions = [aws_sns_topic.this.arn]
+  tags          = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "function_errors" {
+  for_each = local.function_error_alarms
+
+  alarm_name        = "${each.value}-errors"
+  alarm_description = "The ${each.value} function failed (after Lambda's own retries of the asynchronous invocation); its log group /aws/lambda/${each.value} gives the cause."
+
+  namespace   = "AWS/Lambda"
+  metric_name = "Errors"
+  dimensions  = { FunctionName = each.value }
   statistic   = "Sum"
   period      = 300
 
@@ -317,6 +347,7 @@ resource "aws_cloudwatch_dashboard" "this" {
           alarms = concat(
             [for alarm in aws_cloudwatch_metric_alarm.execution : alarm.arn],
             [aws_cloudwatch_metric_alarm.quarantine_rate.arn],
+            [for alarm in aws_cloudwatch_metric_alarm.function_errors : alarm.arn],
           )
         }
       },

@@ -14,12 +14,12 @@ output "buckets" {
 }
 
 output "glue_jobs" {
-  description = "Glue job names: etl, publish."
+  description = "Glue job names: etl, publish, report, discover."
   value       = { for k in keys(local.resources.glue_jobs) : k => local.render["glue_jobs.${k}"] }
 }
 
 output "lambdas" {
-  description = "Lambda function names by handler module: on_upload, read_manifest, quality_gate, find_champion, record_run."
+  description = "Lambda function names by handler module: on_upload, read_manifest, quality_gate, find_champion, record_run, approve_topics."
   value       = { for k in keys(local.resources.lambdas) : k => local.render["lambdas.${k}"] }
 }
 
@@ -61,6 +61,11 @@ output "athena_workgroup" {
 output "daily_schedule" {
   description = "EventBridge Scheduler schedule for the daily predict run."
   value       = local.render["daily_schedule"]
+}
+
+output "weekly_discovery_schedule" {
+  description = "EventBridge Scheduler schedule for the weekly topic discovery run."
+  value       = local.render["weekly_discovery_schedule"]
 }
 
 output "layout" {

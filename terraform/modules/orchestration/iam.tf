@@ -1,7 +1,7 @@
-# Three roles: the functions' role (one role shared by the five functions, as modules/names names one; one
+# Three roles: the functions' role (one role shared by the six functions, as modules/names names one; one
 # statement per function need), the state machine's role (one statement group per service integration, see
 # https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html) and the
-# daily schedule's role (start this state machine, nothing else).
+# schedules' role (the daily predict and weekly discovery runs: start this state machine, nothing else).
 
 # --- Lambda functions --------------------------------------------------------------------------------------
 
@@ -19,7 +19,7 @@ data "aws_iam_policy_document" "lambda_trust" {
 
 resource "aws_iam_role" "lambda" {
   name               = var.names.roles.lambda
-  description        = "Pulso pipeline functions: on_upload, read_manifest, quality_gate, find_champion, record_run."
+  description        = "Pulso pipeline functions: on_upload, read_manifest, quality_gate, find_champion, record_run, approve_topics."
   assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
   tags               = var.tags
 }
@@ -105,8 +105,56 @@ data "aws_iam_policy_document" "lambda" {
     resources = [var.bucket_arns.outputs]
   }
 
+  # approve_topics: the analyst's approval object, the discovery run it names (embedder.npz, clusters.json) and
+  # the current topic map.
+  statement {
+    sid     = "ApproveTopicsReadsApprovalsDiscoveriesAndMaps"
+    actions = ["s3:GetObject"]
+    resources = [
+      "${var.bucket_arns.models}/${local.layout.topic_approvals}*",
+      "${var.bucket_arns.models}/${local.layout.topic_discovery}*",
+      "${var.bucket_arns.models}/${local.layout.topic_maps}*",
+    ]
+  }
+
+  # approve_topics: the run's discovery report (summary.json), to name the decision in the notification.
+  statement {
+    sid       = "ApproveTopicsReadsDiscoveryReports"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.bucket_arns.outputs}/${local.layout.topic_reports}*"]
+  }
+
+  # approve_topics: the next map version (topic-maps/vNNNN/map.json), the latest.json pointer and the result of
+  # each approval object. No DeleteObject: map versions are never replaced.
+  statement {
+    sid     = "ApproveTopicsWritesMapsAndResults"
+    actions = ["s3:PutObject"]
+    resources = [
+      "${var.bucket_arns.models}/${local.layout.topic_maps}*",
+      "${var.bucket_arns.models}/${local.layout.topic_approval_results}*",
+    ]
+  }
+
+  # approve_topics: lists the existing map versions to number the next one, under topic-maps/ only. With the
+  # prefix condition, a GetObject of a missing key answers 403 (AccessDenied), not 404.
+  statement {
+    sid       = "ApproveTopicsListsMapVersions"
+    actions   = ["s3:ListBucket"]
+    resources = [var.bucket_arns.models]
+    # Unconditioned on purpose: S3 answers 404 (not 403) for a missing object only to a caller that may list the
+    # bucket, and the Lambda reads "no topic-maps/latest.json yet" and "no such discovery run" from that 404.
+  }
+
+  # approve_topics: notifies the decision (approved or rejected) on the project topic.
+  statement {
+    sid       = "ApproveTopicsNotifies"
+    actions   = ["sns:Publish"]
+    resources = [var.sns_topic_arn]
+  }
+
   # Environment variables are encrypted with the project key; objects are SSE-KMS with it (reads decrypt,
-  # record_run's PutObject generates a data key).
+  # record_run's and approve_topics' PutObject generate a data key, as does approve_topics' Publish to the
+  # encrypted topic).
   statement {
     sid       = "UseProjectKey"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
@@ -286,7 +334,7 @@ resource "aws_iam_role_policy" "states" {
   policy = data.aws_iam_policy_document.states.json
 }
 
-# --- Daily schedule ----------------------------------------------------------------------------------------
+# --- Schedules (daily predict, weekly discovery) ------------------------------------------------------------
 
 data "aws_iam_policy_document" "scheduler_trust" {
   statement {
@@ -311,22 +359,24 @@ data "aws_iam_policy_document" "scheduler_trust" {
       values = [
         "${local.arn_prefix}:scheduler:${var.region}:${var.account_id}:schedule-group/default",
         "${local.arn_prefix}:scheduler:${var.region}:${var.account_id}:schedule/default/${var.names.daily_schedule}",
+        "${local.arn_prefix}:scheduler:${var.region}:${var.account_id}:schedule/default/${var.names.weekly_discovery_schedule}",
       ]
     }
   }
 }
 
-# modules/names has no role name for the schedule: the role is named after the schedule it serves.
+# modules/names has no role name for the schedules: the role is named after the daily schedule it was made for.
+# The weekly discovery schedule shares it: both need exactly states:StartExecution on this state machine.
 resource "aws_iam_role" "scheduler" {
   name               = var.names.daily_schedule
-  description        = "EventBridge Scheduler: start the daily predict run of the Pulso pipeline."
+  description        = "EventBridge Scheduler: start the daily predict and weekly discovery runs of the Pulso pipeline."
   assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
   tags               = var.tags
 }
 
 data "aws_iam_policy_document" "scheduler" {
   statement {
-    sid       = "StartDailyRun"
+    sid       = "StartScheduledRuns"
     actions   = ["states:StartExecution"]
     resources = [local.state_machine_arn]
   }

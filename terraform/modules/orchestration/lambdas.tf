@@ -1,4 +1,4 @@
-# The five functions of src/lambdas: one deployment package (lambdas/ + pulso/), handler lambdas.<key>.handler.
+# The six functions of src/lambdas: one deployment package (lambdas/ + pulso/), handler lambdas.<key>.handler.
 # Their log groups (/aws/lambda/<name>) are created with retention by modules/monitoring (var.log_group_names).
 
 locals {
@@ -39,13 +39,25 @@ locals {
         KMS_KEY_ID     = var.kms_key_arn
       }
     }
+    approve_topics = {
+      description = "S3 Object Created under ${local.layout.topic_approvals} (models): apply an analyst's decision on a discovery run, write the next topic map version and notify."
+      timeout     = 60
+      # It loads the discovery run's embedder (embedder.npz) and clusters to build the map version.
+      memory_size = 512
+      environment = {
+        MODELS_BUCKET  = var.bucket_names.models
+        OUTPUTS_BUCKET = var.bucket_names.outputs
+        KMS_KEY_ID     = var.kms_key_arn
+        SNS_TOPIC_ARN  = var.sns_topic_arn
+      }
+    }
   }
 }
 
 resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_117:The functions call only AWS APIs (S3, SageMaker, Step Functions); a VPC would add endpoints or NAT for nothing.
   #checkov:skip=CKV_AWS_272:The zip is built by tools/build_artifacts.py without a signing profile; code signing is an open point.
-  #checkov:skip=CKV_AWS_116:Four functions are invoked synchronously by Step Functions (Retry + Catch); on_upload's async failures are an open point.
+  #checkov:skip=CKV_AWS_116:Four functions are invoked synchronously by Step Functions (Retry + Catch); approve_topics' failures raise an alarm (modules/monitoring); on_upload's async failures are an open point.
   for_each = local.lambda_settings
 
   function_name    = local.lambda_names[each.key]

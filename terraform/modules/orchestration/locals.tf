@@ -4,8 +4,8 @@ locals {
 
   layout = var.names.layout
 
-  # The five functions: one package, one handler module each (src/lambdas/README.md).
-  lambda_keys = ["on_upload", "read_manifest", "quality_gate", "find_champion", "record_run"]
+  # The six functions: one package, one handler module each (src/lambdas/README.md).
+  lambda_keys = ["on_upload", "read_manifest", "quality_gate", "find_champion", "record_run", "approve_topics"]
   lambda_names = {
     for key in local.lambda_keys : key => var.names.lambdas[key]
   }
@@ -21,7 +21,8 @@ locals {
   lambda_log_group_arns = {
     for key, group in local.lambda_log_groups : key => "${local.arn_prefix}:logs:${var.region}:${var.account_id}:log-group:${group}"
   }
-  # Functions the state machine invokes (on_upload is started by EventBridge, never by the state machine).
+  # Functions the state machine invokes (on_upload and approve_topics are started by EventBridge, never by the
+  # state machine).
   state_machine_lambda_keys = ["read_manifest", "quality_gate", "find_champion", "record_run"]
 
   state_machine_arn           = "${local.arn_prefix}:states:${var.region}:${var.account_id}:stateMachine:${var.names.state_machine}"
@@ -58,6 +59,7 @@ locals {
     etl_job_name            = var.names.glue_jobs.etl
     publish_job_name        = var.names.glue_jobs.publish
     report_job_name         = var.names.glue_jobs.report
+    discover_job_name       = var.names.glue_jobs.discover
     glue_database           = var.names.glue_database
     read_manifest_arn       = local.lambda_arns.read_manifest
     quality_gate_arn        = local.lambda_arns.quality_gate
@@ -90,6 +92,9 @@ locals {
   execution_timeout_seconds = 6 * 3600
 
   definition = templatefile(var.definition_template_path, local.definition_values)
+
+  # The weekly run clusters the recent curated messages (the discover branch reads its window from pulso.json).
+  weekly_discovery_input = { mode = "discover" }
 
   # The daily predict run reads what arrived under incoming/<profile>/predict/.
   daily_input = {

@@ -1,25 +1,26 @@
 variable "names" {
   description = "The whole output object of modules/names: every resource name and layout prefix, rendered from pulso.json."
   type = object({
-    project             = string
-    environment         = string
-    buckets             = map(string)
-    glue_jobs           = map(string)
-    lambdas             = map(string)
-    roles               = map(string)
-    state_machine       = string
-    model_package_group = string
-    sns_topic           = string
-    daily_schedule      = string
-    glue_database       = string
-    layout              = map(string)
+    project                   = string
+    environment               = string
+    buckets                   = map(string)
+    glue_jobs                 = map(string)
+    lambdas                   = map(string)
+    roles                     = map(string)
+    state_machine             = string
+    model_package_group       = string
+    sns_topic                 = string
+    daily_schedule            = string
+    weekly_discovery_schedule = string
+    glue_database             = string
+    layout                    = map(string)
   })
 
   validation {
     condition = alltrue([
-      for key in ["on_upload", "read_manifest", "quality_gate", "find_champion", "record_run"] : contains(keys(var.names.lambdas), key)
+      for key in ["on_upload", "read_manifest", "quality_gate", "find_champion", "record_run", "approve_topics"] : contains(keys(var.names.lambdas), key)
     ])
-    error_message = "names.lambdas must name the five functions: on_upload, read_manifest, quality_gate, find_champion, record_run."
+    error_message = "names.lambdas must name the six functions: on_upload, read_manifest, quality_gate, find_champion, record_run, approve_topics."
   }
 
   validation {
@@ -28,16 +29,19 @@ variable "names" {
   }
 
   validation {
-    condition     = alltrue([for key in ["etl", "publish"] : contains(keys(var.names.glue_jobs), key)])
-    error_message = "names.glue_jobs must name the etl and publish jobs."
+    condition     = alltrue([for key in ["etl", "publish", "report", "discover"] : contains(keys(var.names.glue_jobs), key)])
+    error_message = "names.glue_jobs must name the etl, publish, report and discover jobs."
   }
 
   validation {
     condition = alltrue([
-      for key in ["raw_incoming", "manifests", "embeddings", "training_jobs", "transform_output", "runs", "code"] :
+      for key in [
+        "raw_incoming", "manifests", "embeddings", "training_jobs", "transform_output", "runs", "code",
+        "topic_reports", "topic_discovery", "topic_maps", "topic_approvals", "topic_approval_results",
+      ] :
       can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$", var.names.layout[key]))
     ])
-    error_message = "names.layout needs raw_incoming, manifests, embeddings, training_jobs, transform_output, runs and code, each a key prefix ending in \"/\"."
+    error_message = "names.layout needs raw_incoming, manifests, embeddings, training_jobs, transform_output, runs, code, topic_reports, topic_discovery, topic_maps, topic_approvals and topic_approval_results, each a key prefix ending in \"/\"."
   }
 }
 
@@ -133,12 +137,18 @@ variable "bucket_names" {
 }
 
 variable "glue_job_arns" {
-  description = "ARNs of the Glue jobs the state machine starts (from modules/etl), by job: etl, publish."
+  description = "ARNs of the Glue jobs the state machine starts (from modules/etl), by job: etl, publish, report, discover."
   type        = map(string)
 
   validation {
     condition     = length(var.glue_job_arns) > 0 && alltrue([for arn in values(var.glue_job_arns) : can(regex("^arn:aws[a-z-]*:glue:[a-z0-9-]+:[0-9]{12}:job/.+$", arn))])
     error_message = "glue_job_arns must be a non-empty map of Glue job ARNs (arn:aws:glue:<region>:<account>:job/<name>)."
+  }
+
+  validation {
+    # The definition starts every job of names.glue_jobs: the role must be allowed to start each of them.
+    condition     = alltrue([for key in keys(var.names.glue_jobs) : contains(keys(var.glue_job_arns), key)])
+    error_message = "glue_job_arns must hold the ARN of every job in names.glue_jobs (etl, publish, report, discover), by the same key."
   }
 }
 
@@ -153,7 +163,7 @@ variable "sagemaker_role_arn" {
 }
 
 variable "sns_topic_arn" {
-  description = "ARN of the notification topic (from modules/monitoring) the state machine publishes success and failure summaries to."
+  description = "ARN of the notification topic (from modules/monitoring) the state machine publishes success and failure summaries to, and approve_topics its decisions."
   type        = string
 
   validation {
@@ -163,7 +173,7 @@ variable "sns_topic_arn" {
 }
 
 variable "lambda_zip_path" {
-  description = "Path of the Lambda deployment package holding lambdas/ and pulso/ (built by tools/build_artifacts.py), shared by the five functions."
+  description = "Path of the Lambda deployment package holding lambdas/ and pulso/ (built by tools/build_artifacts.py), shared by the six functions."
   type        = string
 
   validation {
@@ -204,6 +214,17 @@ variable "daily_schedule_expression" {
   }
 }
 
+variable "weekly_discovery_schedule_expression" {
+  description = "EventBridge Scheduler expression (UTC) of the weekly topic discovery run (state machine input {\"mode\": \"discover\"})."
+  type        = string
+  default     = "cron(0 6 ? * MON *)"
+
+  validation {
+    condition     = can(regex("^(cron|rate|at)\\(.+\\)$", var.weekly_discovery_schedule_expression))
+    error_message = "weekly_discovery_schedule_expression must be a Scheduler expression: cron(...), rate(...) or at(...)."
+  }
+}
+
 variable "daily_profile" {
   description = "Source profile of the daily predict run: it reads s3://<raw>/incoming/<profile>/predict/."
   type        = string
@@ -227,15 +248,15 @@ variable "log_group_names" {
 }
 
 variable "lambda_reserved_concurrency" {
-  description = "Reserved concurrency per function key (on_upload, read_manifest, quality_gate, find_champion, record_run); functions left out stay unreserved. Reserving needs spare account concurrency (AWS keeps 10 unreserved)."
+  description = "Reserved concurrency per function key (on_upload, read_manifest, quality_gate, find_champion, record_run, approve_topics); functions left out stay unreserved. Reserving needs spare account concurrency (AWS keeps 10 unreserved)."
   type        = map(number)
   default     = {}
 
   validation {
     condition = alltrue([
       for key, value in var.lambda_reserved_concurrency :
-      contains(["on_upload", "read_manifest", "quality_gate", "find_champion", "record_run"], key) && value >= 0 && floor(value) == value
+      contains(["on_upload", "read_manifest", "quality_gate", "find_champion", "record_run", "approve_topics"], key) && value >= 0 && floor(value) == value
     ])
-    error_message = "lambda_reserved_concurrency keys must be function keys (on_upload, read_manifest, quality_gate, find_champion, record_run) and values whole numbers >= 0."
+    error_message = "lambda_reserved_concurrency keys must be function keys (on_upload, read_manifest, quality_gate, find_champion, record_run, approve_topics) and values whole numbers >= 0."
   }
 }

@@ -119,6 +119,21 @@ run "default_stack" {
     condition     = module.analytics.redshift_external_schema_sql == null
     error_message = "Redshift is off by default"
   }
+
+  assert {
+    condition = (
+      output.discover_job_name == "pulso-dev-discover-topics"
+      && output.approve_topics_function_name == "pulso-dev-approve-topics"
+      && output.weekly_discovery_schedule_name == "pulso-dev-weekly-discovery"
+      && output.topic_approvals_uri == "s3://pulso-dev-models-123456789012/topic-approvals/"
+    )
+    error_message = "the topic discovery resources are named from pulso.json"
+  }
+
+  assert {
+    condition     = contains(keys(module.monitoring.log_group_names), "lambda_approve_topics") && module.orchestration.lambda_names.approve_topics == "pulso-dev-approve-topics"
+    error_message = "approve_topics logs to the log group modules/monitoring creates for it"
+  }
 }
 
 run "with_redshift" {

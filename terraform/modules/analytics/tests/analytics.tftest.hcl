@@ -80,7 +80,7 @@ run "every_configured_table_is_in_the_catalog" {
   }
 
   assert {
-    condition     = output.table_names == sort(keys(var.config.tables)) && output.table_names == tolist(["messages", "predictions", "quarantine", "runs"])
+    condition     = output.table_names == sort(keys(var.config.tables)) && output.table_names == tolist(["messages", "predictions", "quarantine", "runs", "topic_assignments"])
     error_message = "There must be one table per entry of config.tables."
   }
 
@@ -110,14 +110,15 @@ run "every_configured_table_is_in_the_catalog" {
       aws_glue_catalog_table.this["messages"].storage_descriptor[0].location == "s3://pulso-dev-transformed-123456789012/messages/" &&
       aws_glue_catalog_table.this["quarantine"].storage_descriptor[0].location == "s3://pulso-dev-transformed-123456789012/quarantine/" &&
       aws_glue_catalog_table.this["predictions"].storage_descriptor[0].location == "s3://pulso-dev-outputs-123456789012/predictions/" &&
-      aws_glue_catalog_table.this["runs"].storage_descriptor[0].location == "s3://pulso-dev-outputs-123456789012/runs/"
+      aws_glue_catalog_table.this["runs"].storage_descriptor[0].location == "s3://pulso-dev-outputs-123456789012/runs/" &&
+      aws_glue_catalog_table.this["topic_assignments"].storage_descriptor[0].location == "s3://pulso-dev-outputs-123456789012/topic-assignments/"
     )
     error_message = "Locations must be s3://<bucket of table.bucket>/<table.prefix>."
   }
 
   assert {
     condition = alltrue([
-      for name in ["messages", "quarantine", "predictions"] :
+      for name in ["messages", "quarantine", "predictions", "topic_assignments"] :
       aws_glue_catalog_table.this[name].storage_descriptor[0].ser_de_info[0].serialization_library == "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" &&
       aws_glue_catalog_table.this[name].storage_descriptor[0].input_format == "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat" &&
       aws_glue_catalog_table.this[name].parameters["classification"] == "parquet"
@@ -171,6 +172,24 @@ run "partitions" {
       [for key in aws_glue_catalog_table.this[name].partition_keys : key.name] == ["ingest_date", "run_id"]
     ])
     error_message = "messages, quarantine and predictions must not be projected (catalog partitions), keyed by ingest_date and run_id."
+  }
+
+  # topic_assignments is partitioned by discovery run only: the discover job registers each run's partition.
+  assert {
+    condition = (
+      length([for key in keys(aws_glue_catalog_table.this["topic_assignments"].parameters) : key if startswith(key, "projection.")]) == 0 &&
+      !contains(keys(aws_glue_catalog_table.this["topic_assignments"].parameters), "storage.location.template") &&
+      [for key in aws_glue_catalog_table.this["topic_assignments"].partition_keys : [key.name, key.type]] == [["run_id", "string"]]
+    )
+    error_message = "topic_assignments must be keyed by run_id alone, with catalog partitions (no projection)."
+  }
+
+  assert {
+    condition = (
+      one([for column in aws_glue_catalog_table.this["topic_assignments"].storage_descriptor[0].columns : column.type if column.name == "cluster"]) == "int" &&
+      one([for column in aws_glue_catalog_table.this["predictions"].storage_descriptor[0].columns : column.type if column.name == "topic_map_version"]) == "int"
+    )
+    error_message = "Columns of type int (cluster, topic_map_version) must be Glue int columns."
   }
 }
 
@@ -289,6 +308,7 @@ run "redshift_serverless_reads_the_catalog" {
       "arn:aws:s3:::pulso-dev-transformed-123456789012/quarantine/*",
       "arn:aws:s3:::pulso-dev-outputs-123456789012/predictions/*",
       "arn:aws:s3:::pulso-dev-outputs-123456789012/runs/*",
+      "arn:aws:s3:::pulso-dev-outputs-123456789012/topic-assignments/*",
     ])
     error_message = "Redshift must read the tables' prefixes only."
   }

@@ -41,12 +41,21 @@ override_resource {
   }
 }
 
+override_resource {
+  target          = aws_glue_job.this["discover"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-discover-topics"
+  }
+}
+
 variables {
   config                  = jsondecode(file("../../../src/pulso/config/pulso.json"))
   kms_key_arn             = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
   etl_script_path         = "tests/fixtures/etl_job.py"
   publish_script_path     = "tests/fixtures/publish_job.py"
   report_script_path      = "tests/fixtures/report_job.py"
+  discover_script_path    = "tests/fixtures/discover_job.py"
   shared_package_zip_path = "tests/fixtures/pulso.zip"
   tags                    = { project = "pulso", environment = "dev" }
 }
@@ -131,6 +140,49 @@ run "jobs_mirror_the_emulated_account" {
     condition     = aws_glue_catalog_database.this.name == "pulso_dev"
     error_message = "The database must be names.glue_database."
   }
+
+  assert {
+    condition = (
+      aws_glue_job.this["discover"].name == "pulso-dev-discover-topics"
+      && aws_glue_job.this["discover"].command[0].script_location == "s3://pulso-dev-models-123456789012/code/glue/discover_job.py"
+      && aws_glue_job.this["discover"].timeout == 60
+    )
+    error_message = "The discover job must be names.glue_jobs.discover, run s3://<models>/code/glue/discover_job.py and time out after 60 minutes by default."
+  }
+
+  assert {
+    condition = (
+      aws_glue_job.this["discover"].default_arguments["--transformed_root"] == "s3://pulso-dev-transformed-123456789012/" &&
+      aws_glue_job.this["discover"].default_arguments["--outputs_root"] == "s3://pulso-dev-outputs-123456789012/" &&
+      aws_glue_job.this["discover"].default_arguments["--models_root"] == "s3://pulso-dev-models-123456789012/" &&
+      aws_glue_job.this["discover"].default_arguments["--glue_database"] == "pulso_dev" &&
+      aws_glue_job.this["discover"].default_arguments["--additional-python-modules"] == "umap-learn==0.5.7" &&
+      !contains(keys(aws_glue_job.this["discover"].default_arguments), "--output_root")
+    )
+    error_message = "The discover job gets the three bucket roots, the database and umap-learn, and no --output_root."
+  }
+}
+
+run "discovery_without_extra_modules" {
+  command = plan
+
+  variables {
+    names                     = run.names
+    bucket_names              = run.names.buckets
+    bucket_arns               = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
+    discovery_python_modules  = ""
+    discovery_timeout_minutes = 90
+  }
+
+  assert {
+    condition     = !contains(keys(aws_glue_job.this["discover"].default_arguments), "--additional-python-modules")
+    error_message = "An empty discovery_python_modules must leave --additional-python-modules out (PCA fallback)."
+  }
+
+  assert {
+    condition     = aws_glue_job.this["discover"].timeout == 90 && aws_glue_job.this["etl"].timeout == 240
+    error_message = "discovery_timeout_minutes must set the discover job's timeout only."
+  }
 }
 
 run "code_is_uploaded_encrypted_and_tracked_by_content" {
@@ -143,7 +195,7 @@ run "code_is_uploaded_encrypted_and_tracked_by_content" {
   }
 
   assert {
-    condition     = aws_s3_object.script["etl"].key == "code/glue/etl_job.py" && aws_s3_object.script["publish"].key == "code/glue/publish_job.py" && aws_s3_object.shared_package.key == "code/glue/pulso.zip"
+    condition     = aws_s3_object.script["etl"].key == "code/glue/etl_job.py" && aws_s3_object.script["publish"].key == "code/glue/publish_job.py" && aws_s3_object.script["discover"].key == "code/glue/discover_job.py" && aws_s3_object.shared_package.key == "code/glue/pulso.zip"
     error_message = "Scripts and the shared package must sit under code/glue/ in the models bucket."
   }
 
@@ -159,6 +211,7 @@ run "code_is_uploaded_encrypted_and_tracked_by_content" {
     condition = (
       aws_s3_object.script["etl"].source_hash == filemd5(var.etl_script_path) &&
       aws_s3_object.script["publish"].source_hash == filemd5(var.publish_script_path) &&
+      aws_s3_object.script["discover"].source_hash == filemd5(var.discover_script_path) &&
       aws_s3_object.shared_package.source_hash == filemd5(var.shared_package_zip_path)
     )
     error_message = "source_hash must follow the local files, so a code change re-uploads."
@@ -232,9 +285,55 @@ run "role_is_least_privilege" {
         "arn:aws:glue:eu-west-1:123456789012:table/pulso_dev/messages",
         "arn:aws:glue:eu-west-1:123456789012:table/pulso_dev/quarantine",
         "arn:aws:glue:eu-west-1:123456789012:table/pulso_dev/predictions",
+        "arn:aws:glue:eu-west-1:123456789012:table/pulso_dev/topic_assignments",
       ]) && !contains(tolist(s.actions), "glue:DeletePartition")
     ])
     error_message = "The jobs may register partitions of exactly the run-partitioned tables."
+  }
+
+  assert {
+    condition = [
+      for s in data.aws_iam_policy_document.glue.statement : s.resources if contains(tolist(s.actions), "glue:DeletePartition")
+      ] == [toset([
+        "arn:aws:glue:eu-west-1:123456789012:catalog",
+        "arn:aws:glue:eu-west-1:123456789012:database/pulso_dev",
+        "arn:aws:glue:eu-west-1:123456789012:table/pulso_dev/topic_assignments",
+    ])]
+    error_message = "Only the topic_assignments table's partitions may be deleted (a repeated discovery run replaces its own)."
+  }
+
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.glue.statement : s if s.sid == "DiscoverReadsEmbeddingsAndTopicMaps"]).actions == toset(["s3:GetObject"])
+      && one([for s in data.aws_iam_policy_document.glue.statement : s if s.sid == "DiscoverReadsEmbeddingsAndTopicMaps"]).resources == toset([
+        "arn:aws:s3:::pulso-dev-models-123456789012/embeddings/*",
+        "arn:aws:s3:::pulso-dev-models-123456789012/topic-maps/*",
+      ])
+      && one([for s in data.aws_iam_policy_document.glue.statement : s if s.sid == "DiscoverWritesItsRunArtifacts"]).actions == toset(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
+      && one([for s in data.aws_iam_policy_document.glue.statement : s if s.sid == "DiscoverWritesItsRunArtifacts"]).resources == toset(["arn:aws:s3:::pulso-dev-models-123456789012/topic-discovery/*"])
+    )
+    error_message = "The discover job may read embeddings/ and topic-maps/ and replace topic-discovery/ in the models bucket, nothing more."
+  }
+
+  assert {
+    # No statement writes to the models bucket outside topic-discovery/ (the job code is uploaded by Terraform).
+    condition = alltrue(flatten([
+      for s in data.aws_iam_policy_document.glue.statement : [
+        for arn in s.resources : !startswith(arn, "arn:aws:s3:::pulso-dev-models-123456789012/") || arn == "arn:aws:s3:::pulso-dev-models-123456789012/topic-discovery/*"
+      ] if contains(tolist(s.actions), "s3:PutObject") || contains(tolist(s.actions), "s3:DeleteObject")
+    ]))
+    error_message = "The jobs may write to the models bucket under topic-discovery/ only."
+  }
+
+  assert {
+    condition = alltrue([
+      for prefix in ["topics/", "topic-assignments/"] : anytrue([
+        for s in data.aws_iam_policy_document.glue.statement :
+        length(setintersection(s.resources, ["arn:aws:s3:::pulso-dev-outputs-123456789012/*", "arn:aws:s3:::pulso-dev-outputs-123456789012/${prefix}*"])) > 0
+        && length(setsubtract(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], s.actions)) == 0
+      ])
+    ])
+    error_message = "The discover job must be able to read and replace topics/ and topic-assignments/ in the outputs bucket."
   }
 
   assert {
@@ -259,15 +358,16 @@ run "outputs_follow_the_contract" {
 
   assert {
     condition = output.glue_job_arns == {
-      etl     = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-etl",
-      publish = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-publish-predictions",
-      report  = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-run-report",
+      etl      = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-etl",
+      publish  = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-publish-predictions",
+      report   = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-run-report",
+      discover = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-discover-topics",
     }
-    error_message = "glue_job_arns must map etl, publish and report to the job ARNs."
+    error_message = "glue_job_arns must map etl, publish, report and discover to the job ARNs."
   }
 
   assert {
-    condition     = output.etl_job_name == "pulso-dev-etl" && output.publish_job_name == "pulso-dev-publish-predictions" && output.glue_database_name == "pulso_dev"
+    condition     = output.etl_job_name == "pulso-dev-etl" && output.publish_job_name == "pulso-dev-publish-predictions" && output.discover_job_name == "pulso-dev-discover-topics" && output.glue_database_name == "pulso_dev"
     error_message = "Job and database name outputs must be the rendered names."
   }
 
@@ -313,4 +413,19 @@ run "rejects_a_missing_package" {
   }
 
   expect_failures = [var.shared_package_zip_path]
+}
+
+run "rejects_a_missing_discover_script_and_bad_modules" {
+  command = plan
+
+  variables {
+    names                     = run.names
+    bucket_names              = run.names.buckets
+    bucket_arns               = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
+    discover_script_path      = "tests/fixtures/missing_discover_job.py"
+    discovery_python_modules  = "umap-learn==0.5.7, hdbscan"
+    discovery_timeout_minutes = 0
+  }
+
+  expect_failures = [var.discover_script_path, var.discovery_python_modules, var.discovery_timeout_minutes]
 }

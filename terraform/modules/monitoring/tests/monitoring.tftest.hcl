@@ -147,12 +147,13 @@ run "defaults" {
   # Log groups
   assert {
     condition = output.log_group_names == {
-      state_machine        = "/aws/vendedlogs/states/pulso-dev-pipeline"
-      lambda_on_upload     = "/aws/lambda/pulso-dev-on-upload"
-      lambda_read_manifest = "/aws/lambda/pulso-dev-read-manifest"
-      lambda_quality_gate  = "/aws/lambda/pulso-dev-quality-gate"
-      lambda_find_champion = "/aws/lambda/pulso-dev-find-champion"
-      lambda_record_run    = "/aws/lambda/pulso-dev-record-run"
+      state_machine         = "/aws/vendedlogs/states/pulso-dev-pipeline"
+      lambda_on_upload      = "/aws/lambda/pulso-dev-on-upload"
+      lambda_read_manifest  = "/aws/lambda/pulso-dev-read-manifest"
+      lambda_quality_gate   = "/aws/lambda/pulso-dev-quality-gate"
+      lambda_find_champion  = "/aws/lambda/pulso-dev-find-champion"
+      lambda_record_run     = "/aws/lambda/pulso-dev-record-run"
+      lambda_approve_topics = "/aws/lambda/pulso-dev-approve-topics"
     }
     error_message = "One log group for the state machine (vended logs prefix) and one per Lambda function."
   }
@@ -196,6 +197,19 @@ run "defaults" {
   assert {
     condition     = alltrue([for a in aws_cloudwatch_metric_alarm.execution : toset(a.alarm_actions) == toset([var.topic_arn])])
     error_message = "Execution alarms must notify the topic."
+  }
+
+  # Function error alarms
+  assert {
+    condition = keys(aws_cloudwatch_metric_alarm.function_errors) == ["approve_topics"] && alltrue([
+      for a in aws_cloudwatch_metric_alarm.function_errors : (
+        a.alarm_name == "pulso-dev-approve-topics-errors"
+        && a.namespace == "AWS/Lambda" && a.metric_name == "Errors" && a.dimensions == tomap({ FunctionName = "pulso-dev-approve-topics" })
+        && a.statistic == "Sum" && a.threshold == 0 && a.comparison_operator == "GreaterThanThreshold"
+        && a.treat_missing_data == "notBreaching" && toset(a.alarm_actions) == toset([var.topic_arn])
+      )
+    ])
+    error_message = "approve_topics (invoked asynchronously by EventBridge) must alarm the topic on any error."
   }
 
   # Quarantine rate alarm
@@ -271,8 +285,8 @@ run "defaults" {
   }
 
   assert {
-    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets[3].properties.alarms) == 3
-    error_message = "The alarm widget must list the three alarms."
+    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets[3].properties.alarms) == 4
+    error_message = "The alarm widget must list the four alarms."
   }
 }
 

@@ -66,9 +66,10 @@ variables {
     outputs     = "arn:aws:s3:::pulso-dev-outputs-123456789012"
   }
   glue_job_arns = {
-    etl     = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-etl"
-    publish = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-publish-predictions"
-    report  = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-run-report"
+    etl      = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-etl"
+    publish  = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-publish-predictions"
+    report   = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-run-report"
+    discover = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-discover-topics"
   }
 }
 
@@ -125,10 +126,20 @@ run "state_machine_definition" {
   }
 
   assert {
-    condition = toset(compact([
-      for state in values(jsondecode(aws_sfn_state_machine.pipeline.definition).States) : try(state.Parameters.JobName, "")
-    ])) == toset(["pulso-dev-etl", "pulso-dev-publish-predictions", "pulso-dev-run-report"])
-    error_message = "The definition starts other Glue jobs than the etl, publish and report jobs."
+    # discover_job_name is a template variable; the discover branch may or may not use it yet.
+    condition = length(setsubtract(
+      toset(compact([for state in values(jsondecode(aws_sfn_state_machine.pipeline.definition).States) : try(state.Parameters.JobName, "")])),
+      ["pulso-dev-etl", "pulso-dev-publish-predictions", "pulso-dev-run-report", "pulso-dev-discover-topics"],
+      )) == 0 && length(setsubtract(
+      ["pulso-dev-etl", "pulso-dev-publish-predictions", "pulso-dev-run-report"],
+      toset(compact([for state in values(jsondecode(aws_sfn_state_machine.pipeline.definition).States) : try(state.Parameters.JobName, "")])),
+    )) == 0
+    error_message = "The definition must start the etl, publish and report jobs (and the discover job), no other Glue job."
+  }
+
+  assert {
+    condition     = local.definition_values.discover_job_name == "pulso-dev-discover-topics"
+    error_message = "The template variable discover_job_name must be names.glue_jobs.discover."
   }
 
   assert {
@@ -272,9 +283,10 @@ run "state_machine_role" {
       for s in data.aws_iam_policy_document.states.statement : (
         s.actions == toset(["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"])
         && s.resources == toset(values(var.glue_job_arns))
+        && contains(s.resources, "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-discover-topics")
       ) if s.sid == "GlueRunJobSync"
     ])
-    error_message = "glue:startJobRun.sync needs StartJobRun, GetJobRun, GetJobRuns and BatchStopJobRun on the two jobs."
+    error_message = "glue:startJobRun.sync needs StartJobRun, GetJobRun, GetJobRuns and BatchStopJobRun on the four jobs."
   }
 
   assert {
@@ -302,8 +314,8 @@ run "lambda_functions" {
   }
 
   assert {
-    condition     = keys(aws_lambda_function.this) == ["find_champion", "on_upload", "quality_gate", "read_manifest", "record_run"]
-    error_message = "The module must create the five functions."
+    condition     = keys(aws_lambda_function.this) == ["approve_topics", "find_champion", "on_upload", "quality_gate", "read_manifest", "record_run"]
+    error_message = "The module must create the six functions."
   }
 
   assert {
@@ -338,6 +350,16 @@ run "lambda_functions" {
   }
 
   assert {
+    condition = aws_lambda_function.this["approve_topics"].environment[0].variables == tomap({
+      MODELS_BUCKET  = "pulso-dev-models-123456789012"
+      OUTPUTS_BUCKET = "pulso-dev-outputs-123456789012"
+      KMS_KEY_ID     = var.kms_key_arn
+      SNS_TOPIC_ARN  = var.sns_topic_arn
+    })
+    error_message = "approve_topics needs MODELS_BUCKET, OUTPUTS_BUCKET, KMS_KEY_ID and SNS_TOPIC_ARN."
+  }
+
+  assert {
     condition = alltrue([
       for key in ["read_manifest", "quality_gate", "find_champion"] : length(aws_lambda_function.this[key].environment) == 0
     ])
@@ -363,6 +385,18 @@ run "lambda_functions" {
         RecordRunWritesRunRecords      = ["arn:aws:s3:::pulso-dev-outputs-123456789012/runs/*"]
         RecordRunReadsPublishSummaries = ["arn:aws:s3:::pulso-dev-outputs-123456789012/predictions-manifests/*"]
         UseProjectKey                  = [var.kms_key_arn]
+        ApproveTopicsReadsApprovalsDiscoveriesAndMaps = [
+          "arn:aws:s3:::pulso-dev-models-123456789012/topic-approvals/*",
+          "arn:aws:s3:::pulso-dev-models-123456789012/topic-discovery/*",
+          "arn:aws:s3:::pulso-dev-models-123456789012/topic-maps/*",
+        ]
+        ApproveTopicsReadsDiscoveryReports = ["arn:aws:s3:::pulso-dev-outputs-123456789012/topics/*"]
+        ApproveTopicsWritesMapsAndResults = [
+          "arn:aws:s3:::pulso-dev-models-123456789012/topic-maps/*",
+          "arn:aws:s3:::pulso-dev-models-123456789012/topic-approval-results/*",
+        ]
+        ApproveTopicsListsMapVersions = ["arn:aws:s3:::pulso-dev-models-123456789012"]
+        ApproveTopicsNotifies         = [var.sns_topic_arn]
       } : one([for s in data.aws_iam_policy_document.lambda.statement : s.resources == toset(expected) if s.sid == sid])
     ])
     error_message = "Each function need must be scoped to its resources."
@@ -376,8 +410,45 @@ run "lambda_functions" {
   }
 
   assert {
-    condition     = keys(output.lambda_arns) == ["find_champion", "on_upload", "quality_gate", "read_manifest", "record_run"]
-    error_message = "lambda_arns must map the five function keys."
+    condition = alltrue([
+      for sid, actions in {
+        ApproveTopicsReadsApprovalsDiscoveriesAndMaps = ["s3:GetObject"]
+        ApproveTopicsReadsDiscoveryReports            = ["s3:GetObject"]
+        ApproveTopicsWritesMapsAndResults             = ["s3:PutObject"]
+        ApproveTopicsListsMapVersions                 = ["s3:ListBucket"]
+        ApproveTopicsNotifies                         = ["sns:Publish"]
+      } : one([for s in data.aws_iam_policy_document.lambda.statement : s.actions == toset(actions) if s.sid == sid])
+    ])
+    error_message = "approve_topics may read, write, list and publish only what its statements name."
+  }
+
+  assert {
+    condition = one([
+      for s in data.aws_iam_policy_document.lambda.statement : length(s.condition) == 0 if s.sid == "ApproveTopicsListsMapVersions"
+    ])
+    error_message = "approve_topics lists the models bucket without a prefix condition (S3 then answers 404, not 403, for a missing latest.json)."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.lambda.statement : alltrue([
+        for arn in s.resources : !startswith(arn, "arn:aws:s3:::pulso-dev-models-123456789012/") || contains([
+          "arn:aws:s3:::pulso-dev-models-123456789012/topic-maps/*",
+          "arn:aws:s3:::pulso-dev-models-123456789012/topic-approval-results/*",
+        ], arn)
+      ]) if contains(s.actions, "s3:PutObject") || contains(s.actions, "s3:DeleteObject")
+    ])
+    error_message = "The functions may write to the models bucket under topic-maps/ and topic-approval-results/ only."
+  }
+
+  assert {
+    condition     = keys(output.lambda_arns) == ["approve_topics", "find_champion", "on_upload", "quality_gate", "read_manifest", "record_run"]
+    error_message = "lambda_arns must map the six function keys."
+  }
+
+  assert {
+    condition     = output.lambda_names.approve_topics == "pulso-dev-approve-topics" && aws_lambda_function.this["approve_topics"].handler == "lambdas.approve_topics.handler"
+    error_message = "approve_topics must be names.lambdas.approve_topics with handler lambdas.approve_topics.handler."
   }
 }
 
@@ -420,6 +491,50 @@ run "upload_trigger" {
   }
 }
 
+run "topic_approval_trigger" {
+  command = plan
+
+  variables {
+    names = run.names
+  }
+
+  assert {
+    condition     = aws_s3_bucket_notification.models_to_eventbridge.bucket == "pulso-dev-models-123456789012" && aws_s3_bucket_notification.models_to_eventbridge.eventbridge
+    error_message = "The models bucket must send its events to EventBridge."
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.topic_approval.event_pattern) == {
+      source        = ["aws.s3"]
+      "detail-type" = ["Object Created"]
+      detail = {
+        bucket = { name = ["pulso-dev-models-123456789012"] }
+        object = { key = [{ prefix = "topic-approvals/" }] }
+      }
+    }
+    error_message = "The rule must match Object Created under topic-approvals/ in the models bucket only."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.topic_approval.arn == aws_lambda_function.this["approve_topics"].arn && aws_cloudwatch_event_target.topic_approval.rule == aws_cloudwatch_event_rule.topic_approval.name
+    error_message = "The rule must target approve_topics."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_permission.topic_approval.principal == "events.amazonaws.com"
+      && aws_lambda_permission.topic_approval.source_arn == aws_cloudwatch_event_rule.topic_approval.arn
+      && aws_lambda_permission.topic_approval.function_name == "pulso-dev-approve-topics"
+    )
+    error_message = "Only the rule may invoke approve_topics."
+  }
+
+  assert {
+    condition     = output.topic_approvals_uri == "s3://pulso-dev-models-123456789012/topic-approvals/"
+    error_message = "topic_approvals_uri must be s3://<models>/topic-approvals/."
+  }
+}
+
 run "daily_schedule" {
   command = plan
 
@@ -456,6 +571,38 @@ run "daily_schedule" {
   }
 }
 
+run "weekly_discovery_schedule" {
+  command = plan
+
+  variables {
+    names = run.names
+  }
+
+  assert {
+    condition = (
+      aws_scheduler_schedule.weekly_discovery.name == "pulso-dev-weekly-discovery"
+      && aws_scheduler_schedule.weekly_discovery.schedule_expression == "cron(0 6 ? * MON *)"
+      && aws_scheduler_schedule.weekly_discovery.schedule_expression_timezone == "UTC"
+      && aws_scheduler_schedule.weekly_discovery.target[0].arn == "arn:aws:states:eu-west-1:123456789012:stateMachine:pulso-dev-pipeline"
+      && aws_scheduler_schedule.weekly_discovery.target[0].role_arn == aws_iam_role.scheduler.arn
+      && output.weekly_discovery_schedule_name == "pulso-dev-weekly-discovery"
+    )
+    error_message = "The weekly schedule must start the state machine on Mondays at 06:00 UTC with the schedules' role."
+  }
+
+  assert {
+    condition     = jsondecode(aws_scheduler_schedule.weekly_discovery.target[0].input) == { mode = "discover" }
+    error_message = "The weekly run's input must be exactly {\"mode\": \"discover\"}."
+  }
+
+  assert {
+    condition = contains(flatten([
+      for s in data.aws_iam_policy_document.scheduler_trust.statement : [for c in s.condition : c.values if c.variable == "aws:SourceArn"]
+    ]), "arn:aws:scheduler:eu-west-1:123456789012:schedule/default/pulso-dev-weekly-discovery")
+    error_message = "The schedules' role must trust the weekly schedule."
+  }
+}
+
 run "spot_training_and_options" {
   command = plan
 
@@ -471,6 +618,8 @@ run "spot_training_and_options" {
     daily_profile               = "twcs"
     daily_schedule_expression   = "cron(30 4 * * ? *)"
     lambda_reserved_concurrency = { on_upload = 5 }
+
+    weekly_discovery_schedule_expression = "cron(0 3 ? * SUN *)"
     log_group_names = {
       state_machine    = "/aws/vendedlogs/states/from-monitoring"
       lambda_on_upload = "/aws/lambda/from-monitoring"
@@ -523,8 +672,13 @@ run "spot_training_and_options" {
   }
 
   assert {
+    condition     = aws_scheduler_schedule.weekly_discovery.schedule_expression == "cron(0 3 ? * SUN *)"
+    error_message = "weekly_discovery_schedule_expression must reach the weekly schedule."
+  }
+
+  assert {
     condition = aws_lambda_function.this["on_upload"].reserved_concurrent_executions == 5 && alltrue([
-      for key in ["read_manifest", "quality_gate", "find_champion", "record_run"] : aws_lambda_function.this[key].reserved_concurrent_executions == -1
+      for key in ["read_manifest", "quality_gate", "find_champion", "record_run", "approve_topics"] : aws_lambda_function.this[key].reserved_concurrent_executions == -1
     ])
     error_message = "lambda_reserved_concurrency reserves only the functions it names."
   }
@@ -575,6 +729,8 @@ run "rejects_bad_inputs" {
     kms_key_arn               = "alias/pulso-dev"
     glue_job_arns             = {}
     daily_schedule_expression = "every day"
+
+    weekly_discovery_schedule_expression = "mondays"
   }
 
   expect_failures = [
@@ -585,5 +741,21 @@ run "rejects_bad_inputs" {
     var.kms_key_arn,
     var.glue_job_arns,
     var.daily_schedule_expression,
+    var.weekly_discovery_schedule_expression,
   ]
+}
+
+run "rejects_glue_job_arns_without_the_discover_job" {
+  command = plan
+
+  variables {
+    names = run.names
+    glue_job_arns = {
+      etl     = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-etl"
+      publish = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-publish-predictions"
+      report  = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-run-report"
+    }
+  }
+
+  expect_failures = [var.glue_job_arns]
 }

@@ -9,7 +9,7 @@
 
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_144:Cross-region replication is a disaster-recovery decision per deployment; the data is reproducible from the raw bucket, which is versioned.
-  #checkov:skip=CKV2_AWS_62:Event notifications (EventBridge) belong to the module that consumes them (orchestration, raw bucket); only one notification resource may exist per bucket.
+  #checkov:skip=CKV2_AWS_62:Event notifications (EventBridge) belong to the module that consumes them (orchestration: raw and models buckets); only one notification resource may exist per bucket.
   bucket        = var.name
   force_destroy = var.force_destroy
   tags          = var.tags

@@ -1,0 +1,158 @@
+"""Topics on this machine: `pulso topics discover | review | approve`.
+
+- discover: starts the state machine in `discover` mode on the emulated account (as the weekly schedule does on
+  AWS) and follows it;
+- review: prints the newest (or a named) discovery run's clusters with their proposed names, and writes a draft
+  approval JSON the analyst can edit (`--out`);
+- approve: turns proposed names, `--name ID=NAME` / `--drop ID` overrides or an edited file into an approval
+  object under `topic-approvals/<run>/` in the models bucket and delivers the S3 event to the approve_topics
+  Lambda, exactly as on AWS; prints whether the new map version was approved or why it was rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+import boto3
+
+from pulso.config import PulsoConfig
+from pulso_local.account import ACCOUNT_ID
+
+REPORT_JSON = "report.json"
+
+
+class TopicsError(LookupError):
+    """A discovery run or report that does not exist, or an approval that cannot be built."""
+
+
+def reports_dir(home: Path, config: PulsoConfig) -> Path:
+    bucket = config.resource_name("buckets.outputs", account_id=ACCOUNT_ID)
+    return home / "s3" / bucket / config.layout["topic_reports"].strip("/")
+
+
+def find_report(home: Path, config: PulsoConfig, run_id: str | None = None) -> dict[str, Any]:
+    """The report.json of `run_id`, or of the newest discovery run."""
+    folder = reports_dir(home, config)
+    if run_id:
+        path = folder / f"run_id={run_id}" / REPORT_JSON
+        if not path.is_file():
+            raise TopicsError(f"no topic discovery run {run_id} in {home}")
+    else:
+        found = list(folder.glob(f"run_id=*/{REPORT_JSON}"))
+        if not found:
+            raise TopicsError(f"no topic discovery run in {home} yet: run `pulso topics discover`")
+        path = max(found, key=lambda item: (item.stat().st_mtime, item.parent.name))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def review_text(report: dict[str, Any]) -> str:
+    """The clusters for a terminal: size, proposed name and why, signature, sentiment, two messages each."""
+    current = report.get("current_map") or {}
+    lines = [
+        f"discovery run {report['run_id']} ({report['window']['from_date']}..{report['window']['to_date']}): "
+        f"{report['k_selection']['chosen']} clusters over {report['messages']['clustered']:,} messages, "
+        f"silhouette {report.get('silhouette')}, embedding {report['embedding']['kind']}",
+        f"current approved map: version {current.get('version')} {current.get('categories') or ''}"
+        if current.get("version")
+        else "current approved map: none yet",
+        "",
+    ]
+    for cluster in report["clusters"]:
+        sentiment = cluster["sentiment"]
+        known = sum(value for name, value in sentiment.items() if name != "unknown")
+        negative = f"{sentiment.get('negative', 0) / known:.0%} negative" if known else "no predictions"
+        lines.append(f"[{cluster['cluster']}] {cluster['proposed_name']!r}  {cluster['size']:,} messages "
+                     f"({cluster['share']:.0%}), {negative}")  # fmt: skip
+        lines.append(f"    why: {cluster['proposal_reason']}")
+        lines.append(f"    signature: {cluster['signature']}; terms: "
+                     + ", ".join(item["term"] for item in cluster["top_terms"]))  # fmt: skip
+        for message in cluster["representatives"][:2]:
+            lines.append("    > " + " ".join(message["text"].split())[:110])
+    lines += ["", "approve the proposed names:  pulso topics approve --run " + report["run_id"],
+              "rename or leave out:         --name ID='Name' (repeat), --drop ID (repeat), or --file FILE"]  # fmt: skip
+    return "\n".join(lines)
+
+
+def draft_approval(report: dict[str, Any], approved_by: str) -> dict[str, Any]:
+    """The approval the proposed names make (every cluster named as proposed)."""
+    return {
+        "discovery_run_id": report["run_id"],
+        "approved_by": approved_by,
+        "names": {str(cluster["cluster"]): cluster["proposed_name"] for cluster in report["clusters"]},
+    }
+
+
+def build_approval(
+    report: dict[str, Any],
+    *,
+    approved_by: str | None,
+    names: Sequence[str] = (),
+    drop: Sequence[str] = (),
+    file: Path | None = None,
+) -> dict[str, Any]:
+    """The approval document: the file (or the proposals), with `--name ID=NAME` and `--drop ID` applied."""
+    if file is not None:
+        try:
+            approval = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise TopicsError(f"cannot read the approval file {file}: {error}") from None
+        if not isinstance(approval, dict):
+            raise TopicsError(f"{file}: an approval is a JSON object")
+    else:
+        approval = draft_approval(report, approved_by or "")
+    approval["discovery_run_id"] = report["run_id"]
+    if approved_by:
+        approval["approved_by"] = approved_by
+    approval.setdefault("names", {})
+    for item in names:
+        cluster, separator, name = item.partition("=")
+        if not separator:
+            raise TopicsError(f"--name takes ID=NAME (got {item!r})")
+        approval["names"][cluster.strip()] = name.strip()
+    for cluster in drop:
+        approval["names"][cluster.strip()] = None
+    return approval
+
+
+def default_analyst() -> str:
+    return os.environ.get("PULSO_ANALYST") or getpass.getuser()
+
+
+def submit_approval(
+    runtime: Any, approval: dict[str, Any], say: Callable[[str], None], now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Put the approval into the models bucket and deliver the S3 event to approve_topics; the outcome."""
+    config = runtime.config
+    bucket = runtime.account.bucket("models")
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%d-%H%M%S-%f")
+    key = f"{config.layout['topic_approvals']}{approval['discovery_run_id']}/approval-{stamp}.json"
+    body = json.dumps(approval, indent=2, ensure_ascii=False).encode("utf-8")
+    put = boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
+    say(f"approval written to s3://{bucket}/{key}")
+    event = {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": {
+        "bucket": {"name": bucket},
+        "object": {"key": quote_plus(key, safe="/"), "size": len(body), "eTag": put["ETag"].strip('"'),
+                   "versionId": put.get("VersionId")}}}]}  # fmt: skip
+    response = boto3.client("lambda").invoke(
+        FunctionName=runtime.account.name("lambdas.approve_topics"), Payload=json.dumps(event)
+    )
+    result = json.loads(response["Payload"].read())
+    if response.get("FunctionError"):
+        raise TopicsError(f"approve_topics failed: {result.get('errorMessage')}")
+    return result["outcomes"][0]
+
+
+def discovery_request(days: int | None, to_date: str | None) -> dict[str, Any]:
+    request: dict[str, Any] = {"mode": "discover"}
+    if days is not None:
+        request["days"] = days
+    if to_date is not None:
+        request["to_date"] = to_date
+    return request
