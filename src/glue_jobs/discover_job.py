@@ -43,7 +43,7 @@ from glue_jobs.writers import TablePartWriter
 from pulso.config import PulsoConfig
 from pulso.embeddings import EmbeddingsError
 from pulso.errors import AccountingError, InputError
-from pulso.topics.category_map import OTHER
+from pulso.topics.category_map import CLUSTERS_FILE, EMBEDDER_FILE, OTHER
 from pulso.topics.embedders import GLOVE_MEAN, Embedder, TfidfSvdEmbedder, to_bytes
 from pulso.topics.settings import TopicSettings
 from pulso.topics.tokens import content_tokens
@@ -177,18 +177,22 @@ def _mix(values: Sequence[str], order: Sequence[str]) -> list[dict[str, Any]]:
     return [{"name": name, "share": round(float(counts[name]) / total, 4)} for name in names] if total else []
 
 
-def _proposal(cluster_terms: Sequence[dict], current: list[dict[str, Any]], settings: TopicSettings) -> tuple[str, str]:
-    """(proposed name, why): the matching current category, else a configured name for a similar signature,
-    else the top terms."""
+def _proposal(
+    cluster_terms: Sequence[dict], current: list[dict[str, Any]], settings: TopicSettings
+) -> tuple[str, str, bool]:
+    """(proposed name, why, whether it is a current category): the matching current category, else a configured
+    name for a similar signature, else the top terms."""
     if current and current[0]["name"] != OTHER and current[0]["share"] >= settings.match_share:
-        return current[0]["name"], f"matches current category '{current[0]['name']}' ({current[0]['share']:.0%})"
+        reason = f"matches current category '{current[0]['name']}' ({current[0]['share']:.0%})"
+        return current[0]["name"], reason, True
     top = {item["term"] for item in cluster_terms[: settings.top_terms]}
     for configured, name in sorted(settings.category_map.get("names", {}).items()):
         shared = top & set(configured.split("+"))
         if len(shared) >= 2:
-            return name, f"configured name for signature {configured} (shares {', '.join(sorted(shared))})"
+            return name, f"configured name for signature {configured} (shares {', '.join(sorted(shared))})", False
     words = [item["term"] for item in cluster_terms[: settings.signature_terms]]
-    return (" / ".join(words).capitalize() if words else "Unnamed"), "top terms (no current category matches)"
+    name = " / ".join(words).capitalize() if words else "Unnamed"
+    return name, "top terms (no current category matches)", False
 
 
 def describe_clusters(
@@ -212,6 +216,7 @@ def describe_clusters(
         current_embeddings, embedded = embedder.embed(tokens)
         current_topics, _ = category_map.assign(current_embeddings, embedded)
     names = {label.value: label.name for label in job.config.labels.classes}
+    matched: dict[int, str] = {}  # cluster -> the current category it matches
     predicted = [labels_by_id.get(str(message_id)) for message_id in frame["message_id"]]
     texts = frame["text"].astype(str).tolist()
     clusters = []
@@ -221,9 +226,11 @@ def describe_clusters(
         sentiment[SENTIMENT_UNKNOWN] = 0
         for row in members:
             label = predicted[row]
-            sentiment[names.get(label, SENTIMENT_UNKNOWN) if label is not None else SENTIMENT_UNKNOWN] += 1
-        mix = _mix([current_topics[row] for row in members], (current[0].names if current else [])) if current else []
-        name, reason = _proposal(terms[cluster], mix, settings)
+            sentiment[names.get(label, SENTIMENT_UNKNOWN)] += 1
+        mix = _mix([current_topics[row] for row in members], current[0].names) if current else []
+        name, reason, is_current = _proposal(terms[cluster], mix, settings)
+        if is_current:
+            matched[cluster] = name
         member_distances = distances[members]
         clusters.append({
             "cluster": cluster,
@@ -244,7 +251,6 @@ def describe_clusters(
             "mean_distance": round(float(member_distances.mean()), 4),
             "centroid": [round(float(value), 7) for value in centroids[cluster]],
         })  # fmt: skip
-    matched = {c["cluster"]: c["proposed_name"] for c in clusters if c["proposal_reason"].startswith("matches")}
     return clusters, distances, [matched.get(int(label)) for label in labels]
 
 
@@ -296,8 +302,9 @@ def run_discovery(job: DiscoveryJob, store: ObjectStore) -> dict[str, Any]:
     frame, counts = prepared.frame, prepared.counts
     timer.lap("read")
     _require_enough(job, len(frame), counts, first, last)
-    embedder = fit_embedder(job, store, frame["tokens"].tolist())
-    embeddings, embedded = embedder.embed(frame["tokens"].tolist())
+    tokens = frame["tokens"].tolist()
+    embedder = fit_embedder(job, store, tokens)
+    embeddings, embedded = embedder.embed(tokens)
     counts["not_embedded"] = int((~embedded).sum())
     frame, embeddings = frame[embedded].reset_index(drop=True), embeddings[embedded]
     counts["clustered"] = len(frame)
@@ -339,8 +346,9 @@ def run_discovery(job: DiscoveryJob, store: ObjectStore) -> dict[str, Any]:
     }  # fmt: skip
     timer.lap("write")
     report["seconds"] = timer.seconds
-    _write_report(job, store, report, clusters, embedder)
-    return _summary(report)
+    summary = _summary(report)
+    _write_report(job, store, report, summary)
+    return summary
 
 
 def _prefix(job: DiscoveryJob, bucket: str, layout_key: str) -> str:
@@ -375,19 +383,7 @@ def _write_outputs(
     writer = TablePartWriter(store, partition, table)
     writer.write(pseudo, "part-00000")
     discovery = _prefix(job, "models", "topic_discovery")
-    store.put_bytes(join_uri(discovery, "embedder.npz"), to_bytes(embedder))
-    return {
-        "pseudo_labels": partition,
-        "clusters": join_uri(discovery, "clusters.json"),
-        "embedder": join_uri(discovery, "embedder.npz"),
-        "report": join_uri(_prefix(job, "outputs", "topic_reports"), "report.html"),
-    }
-
-
-def _write_report(
-    job: DiscoveryJob, store: ObjectStore, report: dict[str, Any], clusters: list[dict[str, Any]], embedder: Embedder
-) -> None:
-    discovery = _prefix(job, "models", "topic_discovery")
+    store.put_bytes(join_uri(discovery, EMBEDDER_FILE), to_bytes(embedder))
     clusters_doc = {
         "run_id": job.run_id,
         "embedding": embedder.kind,
@@ -397,12 +393,20 @@ def _write_report(
             for c in clusters
         ],
     }
-    store.put_bytes(join_uri(discovery, "clusters.json"), json.dumps(clusters_doc).encode(), "application/json")
+    store.put_bytes(join_uri(discovery, CLUSTERS_FILE), json.dumps(clusters_doc).encode(), "application/json")
+    return {
+        "pseudo_labels": partition,
+        "clusters": join_uri(discovery, CLUSTERS_FILE),
+        "embedder": join_uri(discovery, EMBEDDER_FILE),
+        "report": join_uri(_prefix(job, "outputs", "topic_reports"), "report.html"),
+    }
+
+
+def _write_report(job: DiscoveryJob, store: ObjectStore, report: dict[str, Any], summary: dict[str, Any]) -> None:
     reports = _prefix(job, "outputs", "topic_reports")
     store.put_bytes(join_uri(reports, "report.json"), json.dumps(report, indent=1).encode(), "application/json")
     store.put_bytes(join_uri(reports, "report.html"), render_topic_report(report).encode(), "text/html")
-    store.put_bytes(join_uri(reports, "summary.json"), json.dumps(_summary(report), indent=2).encode(),
-                    "application/json")  # fmt: skip
+    store.put_bytes(join_uri(reports, "summary.json"), json.dumps(summary, indent=2).encode(), "application/json")
 
 
 def _summary(report: Mapping[str, Any]) -> dict[str, Any]:

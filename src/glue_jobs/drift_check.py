@@ -14,6 +14,8 @@ import tarfile
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from glue_jobs.storage import ObjectStore, read_parquet_objects
 from pulso.archives import json_members
 from pulso.config import PulsoConfig
@@ -42,9 +44,12 @@ def read_model_reference(store: ObjectStore, model_data_url: str) -> tuple[DataP
     return (DataProfile.from_dict(profile) if profile else None), vocabulary
 
 
-def read_scored_messages(store: ObjectStore, messages_input: str, scored: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The run's curated messages (id, tokens, language) that have a prediction in `scored`."""
-    frame = read_parquet_objects(store, messages_input, MESSAGE_COLUMNS)
+def read_scored_messages(
+    store: ObjectStore, messages_input: str, scored: Mapping[str, str], messages: pd.DataFrame | None = None
+) -> list[dict[str, Any]]:
+    """The run's curated messages (id, tokens, language) that have a prediction in `scored`; `messages`: the
+    run's messages (MESSAGE_COLUMNS) when the caller has read them already."""
+    frame = read_parquet_objects(store, messages_input, MESSAGE_COLUMNS) if messages is None else messages
     frame = frame[frame["message_id"].isin(list(scored))].astype(object)
     return frame.where(frame.notna(), None).to_dict("records")  # missing text or language: None, not NaN
 
@@ -57,6 +62,7 @@ def check_drift(
     messages_input: str | None,
     scored: Mapping[str, str],
     model_version: str | None,
+    messages: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The drift report of the run (see `pulso.drift.compare`), or `not_checked` with the reason."""
     if not model_data_url or not messages_input:
@@ -70,14 +76,14 @@ def check_drift(
         return not_checked(f"the model archive could not be read: {error}", model_version)
     if reference is None:
         return not_checked("the model has no training data profile (trained before drift checks)", model_version)
-    messages = read_scored_messages(store, messages_input, scored)
-    if not messages:
+    scored_messages = read_scored_messages(store, messages_input, scored, messages)
+    if not scored_messages:
         return not_checked(f"none of the predicted messages was found under {messages_input}", model_version)
-    tokens = [str(row["text_clean"] or "").split() for row in messages]
+    tokens = [str(row["text_clean"] or "").split() for row in scored_messages]
     current = build_profile(
         tokens,
-        [scored[row["message_id"]] for row in messages],
-        [row["lang"] for row in messages],
+        [scored[row["message_id"]] for row in scored_messages],
+        [row["lang"] for row in scored_messages],
         config.labels.names,
         oov=oov_rate(tokens, vocabulary) if vocabulary else None,
     )

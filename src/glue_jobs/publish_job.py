@@ -44,7 +44,7 @@ from glue_jobs.predictions import (
     too_long,
 )
 from glue_jobs.run_arguments import checked_ingest_date, checked_run_id, config_with_overlay, utc_now
-from glue_jobs.storage import ObjectStore, StoredObject, is_s3, join_uri, store_for
+from glue_jobs.storage import ObjectStore, StoredObject, is_s3, join_uri, read_parquet_objects, store_for
 from glue_jobs.topic_assignment import TopicAssigner
 from glue_jobs.topic_maps import load_latest_map
 from glue_jobs.writers import RunLayout, TablePartWriter
@@ -194,7 +194,13 @@ def run_publish(job: PublishJob, input_store: ObjectStore, output_store: ObjectS
     parser = PredictionParser(table, job.config.labels)
     writer = TablePartWriter(output_store, layout.predictions_prefix, table)
     approved = load_latest_map(input_store, job.models_root, job.config) if job.models_root else None
-    topics = TopicAssigner.for_run(approved, input_store, job.messages_input)
+    # The run's messages, read once: topics and the drift check both need them.
+    messages = (
+        read_parquet_objects(input_store, job.messages_input, drift_check.MESSAGE_COLUMNS)
+        if job.messages_input and (approved or job.model_data_url)
+        else None
+    )
+    topics = TopicAssigner.for_run(approved, messages)
     rows = PredictionRows(writer, parser.fields, job.config.etl.chunk_rows, job.now, topics)
     max_bytes = job.config.etl.max_record_bytes
     errors: list[str] = []
@@ -237,6 +243,7 @@ def run_publish(job: PublishJob, input_store: ObjectStore, output_store: ObjectS
         messages_input=job.messages_input,
         scored=scored,
         model_version=", ".join(sorted(model_versions)) or None,
+        messages=messages,
     )
     log.info("run %s: drift %s %s", job.run_id, drift["status"], drift.get("reason") or drift_check.warnings(drift))
     summary = {

@@ -25,7 +25,7 @@ import pandas as pd
 from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
 from glue_jobs.report_html import ReportData, render_report
 from glue_jobs.run_arguments import checked_run_id, config_with_overlay
-from glue_jobs.storage import ObjectStore, join_uri, read_parquet_objects, store_for
+from glue_jobs.storage import ObjectStore, join_uri, read_bytes_if_exists, read_parquet_objects, store_for
 from pulso.archives import json_members
 from pulso.config import PulsoConfig
 
@@ -56,10 +56,8 @@ class RunSources:
         return join_uri(self.roots[spec.bucket], spec.prefix)
 
     def _json(self, uri: str) -> Any:
-        if not self.store.list_objects(uri):
-            return None
-        with self.store.open_read(uri) as stream:
-            return json.loads(stream.read())
+        data = read_bytes_if_exists(self.store, uri)
+        return None if data is None else json.loads(data)
 
     def run_row(self) -> dict[str, Any] | None:
         name = f"run_id={self.run_id}.json"

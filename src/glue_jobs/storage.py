@@ -165,13 +165,27 @@ class LocalStore:
         return count
 
 
+def read_bytes_if_exists(store: ObjectStore, uri: str) -> bytes | None:
+    """The whole object at `uri`, or None when there is no such object."""
+    if not store.list_objects(uri):
+        return None
+    with store.open_read(uri) as stream:
+        return stream.read()
+
+
+def read_parquet_object(store: ObjectStore, uri: str, columns: Sequence[str]) -> pd.DataFrame:
+    """`columns` of one Parquet object."""
+    with store.open_read(uri) as stream:
+        return pq.read_table(io.BytesIO(stream.read()), columns=list(columns)).to_pandas()
+
+
 def read_parquet_objects(store: ObjectStore, prefix: str, columns: Sequence[str]) -> pd.DataFrame:
     """`columns` of every Parquet object under `prefix`, concatenated (empty, with `columns`, when there is none)."""
-    frames = []
-    for obj in store.list_objects(prefix):
-        if obj.name.endswith(".parquet"):
-            with store.open_read(obj.uri) as stream:
-                frames.append(pq.read_table(io.BytesIO(stream.read()), columns=list(columns)).to_pandas())
+    frames = [
+        read_parquet_object(store, obj.uri, columns)
+        for obj in store.list_objects(prefix)
+        if obj.name.endswith(".parquet")
+    ]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(columns))
 
 

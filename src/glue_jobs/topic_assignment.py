@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from glue_jobs.storage import ObjectStore, read_parquet_objects
 from glue_jobs.topic_maps import ApprovedMap
 from pulso.topics.category_map import OTHER
 from pulso.topics.tokens import content_tokens
@@ -32,14 +31,12 @@ class TopicAssigner:
         self.counts: dict[str, int] = {}
 
     @classmethod
-    def for_run(
-        cls, approved: ApprovedMap | None, store: ObjectStore, messages_input: str | None
-    ) -> TopicAssigner | None:
-        """An assigner over the run's messages; None without an approved map or messages (topics stay null)."""
-        if approved is None or not messages_input:
+    def for_run(cls, approved: ApprovedMap | None, messages: pd.DataFrame | None) -> TopicAssigner | None:
+        """An assigner over the run's messages (`message_id`, `text_clean`); None without an approved map or
+        messages (topics stay null)."""
+        if approved is None or messages is None:
             return None
-        frame = read_parquet_objects(store, messages_input, ["message_id", "text_clean"])
-        texts = dict(zip(frame["message_id"].astype(str), frame["text_clean"]))
+        texts = dict(zip(messages["message_id"].astype(str), messages["text_clean"]))
         log.info("topics: map version %d (%d categories) over %d messages", approved[0].version,
                  len(approved[0].categories), len(texts))  # fmt: skip
         return cls(approved, texts)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import re
+import shutil
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
-from glue_jobs.storage import ObjectStore, join_uri
+from glue_jobs.storage import ObjectStore, join_uri, read_parquet_object
 from pulso.config import PulsoConfig
 from pulso.embeddings import find_embeddings, load_embeddings
 from pulso.topics.embedders import GloveMeanEmbedder
@@ -38,11 +36,6 @@ def _parquet_in_window(store: ObjectStore, table_root: str, first: str, last: st
     return sorted(found)
 
 
-def _read(store: ObjectStore, uri: str, columns: Sequence[str]) -> pd.DataFrame:
-    with store.open_read(uri) as stream:
-        return pq.read_table(io.BytesIO(stream.read()), columns=list(columns)).to_pandas()
-
-
 def read_window_messages(
     store: ObjectStore, roots: dict[str, str], config: PulsoConfig, first: str, last: str
 ) -> pd.DataFrame:
@@ -50,7 +43,7 @@ def read_window_messages(
     table = config.table("messages")
     frames = []
     for uri, ingest_date in _parquet_in_window(store, join_uri(roots[table.bucket], table.prefix), first, last):
-        frame = _read(store, uri, MESSAGE_COLUMNS)
+        frame = read_parquet_object(store, uri, MESSAGE_COLUMNS)
         frame["ingest_date"] = ingest_date
         frames.append(frame)
     if not frames:
@@ -62,7 +55,7 @@ def latest_labels(store: ObjectStore, roots: dict[str, str], config: PulsoConfig
     """The latest predicted label of every message predicted on or after `first`."""
     table = config.table("predictions")
     frames = [
-        _read(store, uri, PREDICTION_COLUMNS)
+        read_parquet_object(store, uri, PREDICTION_COLUMNS)
         for uri, _ in _parquet_in_window(store, join_uri(roots[table.bucket], table.prefix), first, "9999-12-31")
     ]
     if not frames:
@@ -96,11 +89,7 @@ def glove_embedder(store: ObjectStore, models_root: str, config: PulsoConfig, wo
             target = channel / obj.uri[len(prefix) :]
             target.parent.mkdir(parents=True, exist_ok=True)
             with store.open_read(obj.uri) as stream, open(target, "wb") as out:
-                while True:
-                    chunk = stream.read(8 << 20)
-                    if not chunk:
-                        break
-                    out.write(chunk)
+                shutil.copyfileobj(stream, out)
         source = find_embeddings(channel, "", "auto")
         vectors = load_embeddings(source, words, 0)
         described = vectors.source.replace(str(channel), prefix.rstrip("/")).replace(channel.name, prefix.rstrip("/"))

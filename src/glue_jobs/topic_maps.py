@@ -6,28 +6,19 @@ import json
 import logging
 from typing import Any
 
-from glue_jobs.storage import ObjectStore, join_uri
+from glue_jobs.storage import ObjectStore, join_uri, read_bytes_if_exists
 from pulso.config import PulsoConfig
-from pulso.topics.category_map import CategoryMap
+from pulso.topics.category_map import EMBEDDER_FILE, LATEST, MAP_FILE, CategoryMap
 from pulso.topics.embedders import Embedder, from_bytes
 
 log = logging.getLogger("pulso.topics")
 
-LATEST, MAP_FILE, EMBEDDER_FILE = "latest.json", "map.json", "embedder.npz"
-
 ApprovedMap = tuple[CategoryMap, Embedder]
-
-
-def _read(store: ObjectStore, uri: str) -> bytes | None:
-    if not store.list_objects(uri):
-        return None
-    with store.open_read(uri) as stream:
-        return stream.read()
 
 
 def latest_pointer(store: ObjectStore, models_root: str, config: PulsoConfig) -> dict[str, Any] | None:
     """`topic-maps/latest.json` ({"version", "prefix"}), or None before the first approval."""
-    data = _read(store, join_uri(models_root, config.layout["topic_maps"], LATEST))
+    data = read_bytes_if_exists(store, join_uri(models_root, config.layout["topic_maps"], LATEST))
     return None if data is None else json.loads(data)
 
 
@@ -39,7 +30,8 @@ def load_latest_map(store: ObjectStore, models_root: str, config: PulsoConfig) -
         if pointer is None:
             return None
         prefix = join_uri(models_root, str(pointer["prefix"]))
-        document, embedder = _read(store, join_uri(prefix, MAP_FILE)), _read(store, join_uri(prefix, EMBEDDER_FILE))
+        document = read_bytes_if_exists(store, join_uri(prefix, MAP_FILE))
+        embedder = read_bytes_if_exists(store, join_uri(prefix, EMBEDDER_FILE))
         if document is None or embedder is None:
             raise ValueError(f"{prefix} lacks {MAP_FILE} or {EMBEDDER_FILE}")
         return CategoryMap.from_json(json.loads(document)), from_bytes(embedder)

@@ -25,18 +25,22 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from lambdas.common import ObjectNotFoundError, config, log, read_json, s3_uri, session_or_default, utc_now
+from lambdas.common import (
+    ObjectNotFoundError,
+    config,
+    log,
+    put_json_bytes,
+    read_json,
+    s3_uri,
+    session_or_default,
+    sse_kms,
+    utc_now,
+)
 from lambdas.on_upload import uploads_from_event
 from pulso.config import PulsoConfig
-from pulso.topics.category_map import ApprovalError, build_map, map_key
+from pulso.topics.category_map import CLUSTERS_FILE, EMBEDDER_FILE, LATEST, MAP_FILE, ApprovalError, build_map, map_key
 
-LATEST, MAP_FILE, EMBEDDER_FILE = "latest.json", "map.json", "embedder.npz"
 _VERSION_ATTEMPTS = 5  # concurrent approvals: each takes the next free version
-
-
-def _put(s3: Any, bucket: str, key: str, body: bytes, kms_key_id: str | None, **extra: Any) -> None:
-    encryption = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key_id} if kms_key_id else {}
-    s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json", **encryption, **extra)
 
 
 def discovery_run_of(key: str, cfg: PulsoConfig) -> str:
@@ -78,17 +82,17 @@ def approve(
             raise ApprovalError(f"the approval is not JSON: {error}") from None
         discovery_prefix = f"{cfg.layout['topic_discovery']}run_id={run_id}/"
         try:
-            discovery = read_json(s3_uri(bucket, discovery_prefix + "clusters.json"), session=session)
+            discovery = read_json(s3_uri(bucket, discovery_prefix + CLUSTERS_FILE), session=session)
         except ObjectNotFoundError:
             raise ApprovalError(
-                f"there is no discovery run {run_id!r} ({discovery_prefix} has no clusters.json)"
+                f"there is no discovery run {run_id!r} ({discovery_prefix} has no {CLUSTERS_FILE})"
             ) from None
         version = latest_version(s3, bucket, cfg, session) + 1
         for _ in range(_VERSION_ATTEMPTS):
             category_map = build_map(approval, discovery, version, now or utc_now())
             prefix = map_key(cfg.layout["topic_maps"], version)
             try:
-                _put(s3, bucket, prefix + MAP_FILE, json.dumps(category_map.to_json()).encode(), kms_key_id,
+                put_json_bytes(s3, bucket, prefix + MAP_FILE, json.dumps(category_map.to_json()).encode(), kms_key_id,
                      IfNoneMatch="*")  # fmt: skip
                 break
             except ClientError as error:
@@ -97,20 +101,19 @@ def approve(
                 version += 1  # another approval took this version
         else:
             raise RuntimeError(f"no free topic map version after {_VERSION_ATTEMPTS} attempts")
-        extra = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key_id} if kms_key_id else {}
         s3.copy_object(Bucket=bucket, Key=prefix + EMBEDDER_FILE, CopySource={"Bucket": bucket,
-                       "Key": discovery_prefix + EMBEDDER_FILE}, **extra)  # fmt: skip
+                       "Key": discovery_prefix + EMBEDDER_FILE}, **sse_kms(kms_key_id))  # fmt: skip
         pointer = {"version": version, "prefix": prefix, "discovery_run_id": run_id,
                    "approved_by": category_map.approved_by, "approved_at": category_map.approved_at,
                    "approval": approval_uri}  # fmt: skip
-        _put(s3, bucket, cfg.layout["topic_maps"] + LATEST, json.dumps(pointer).encode(), kms_key_id)
+        put_json_bytes(s3, bucket, cfg.layout["topic_maps"] + LATEST, json.dumps(pointer).encode(), kms_key_id)
         outcome.update({"status": "approved", "version": version, "map": s3_uri(bucket, prefix + MAP_FILE),
                         "categories": category_map.names, "approved_by": category_map.approved_by})  # fmt: skip
     except ApprovalError as error:
         outcome.update({"status": "rejected", "reason": str(error)})
     name = key.rsplit("/", 1)[-1]
     result_key = f"{cfg.layout['topic_approval_results']}{outcome.get('discovery_run_id', '_invalid')}/{name}"
-    _put(s3, bucket, result_key, json.dumps(outcome, indent=2).encode(), kms_key_id)
+    put_json_bytes(s3, bucket, result_key, json.dumps(outcome, indent=2).encode(), kms_key_id)
     outcome["result"] = s3_uri(bucket, result_key)
     log("topic approval", **{k: v for k, v in outcome.items() if k != "categories"})
     return outcome

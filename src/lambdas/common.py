@@ -69,3 +69,13 @@ def utc_now() -> dt.datetime:
 def log(message: str, **fields: Any) -> None:
     """One JSON line on stdout (CloudWatch Logs keeps it as one searchable event)."""
     print(json.dumps({"message": message, **fields}, default=str, ensure_ascii=False), file=sys.stdout, flush=True)
+
+
+def sse_kms(kms_key_id: str | None) -> dict[str, str]:
+    """S3 write arguments for SSE-KMS with `kms_key_id` (none: the bucket's default encryption)."""
+    return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key_id} if kms_key_id else {}
+
+
+def put_json_bytes(s3: Any, bucket: str, key: str, body: bytes, kms_key_id: str | None, **extra: Any) -> None:
+    """Put a JSON document (already encoded) with SSE-KMS; `extra`: further put_object arguments (IfNoneMatch)."""
+    s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json", **sse_kms(kms_key_id), **extra)

@@ -23,7 +23,16 @@ from typing import Any
 
 import boto3
 
-from lambdas.common import ObjectNotFoundError, config, log, read_json, s3_uri, session_or_default, utc_now
+from lambdas.common import (
+    ObjectNotFoundError,
+    config,
+    log,
+    put_json_bytes,
+    read_json,
+    s3_uri,
+    session_or_default,
+    utc_now,
+)
 from pulso.config import PulsoConfig
 from pulso.drift import OK, WARNING, warnings
 
@@ -233,6 +242,15 @@ def _metric(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.4f}"
 
 
+def _rows_line(row: dict[str, Any]) -> str:
+    if row["rows_read"] is None:
+        return "Rows: no counts (the run stopped before the manifest was read)"
+    return (
+        f"Rows: {row['rows_read']:,} read = {row['curated']:,} curated + {row['quarantined']:,} quarantined"
+        f" + {row['duplicates']:,} duplicates; {row['labelled']:,} labelled"
+    )
+
+
 def message(row: dict[str, Any], state: dict[str, Any], *, bucket: str, cfg: PulsoConfig) -> str:
     """A readable multi-line summary of the run for the notification (`bucket`: the outputs bucket)."""
     lines = [
@@ -242,15 +260,8 @@ def message(row: dict[str, Any], state: dict[str, Any], *, bucket: str, cfg: Pul
         f"Started: {row['started_at'] or 'n/a'} UTC, finished: {row['finished_at']} UTC",
         "",
     ]
-    if row["mode"] == DISCOVER:
-        pass  # the discovery lines below say what was read and clustered
-    elif row["rows_read"] is not None:
-        lines.append(
-            f"Rows: {row['rows_read']:,} read = {row['curated']:,} curated + {row['quarantined']:,} quarantined"
-            f" + {row['duplicates']:,} duplicates; {row['labelled']:,} labelled"
-        )
-    else:
-        lines.append("Rows: no counts (the run stopped before the manifest was read)")
+    if row["mode"] != DISCOVER:  # a discovery's own lines (below) say what was read and clustered
+        lines.append(_rows_line(row))
     gate = state.get("gate")
     if gate:
         champion = gate.get("champion")
@@ -383,14 +394,8 @@ def record_run(
     if not row["run_id"]:
         raise ValueError("the state JSON has no run_id")
     key = run_key(row, cfg)
-    extra = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key_id} if kms_key_id else {}
-    session_or_default(session).client("s3").put_object(
-        Bucket=bucket,
-        Key=key,
-        Body=(json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"),
-        ContentType="application/json",
-        **extra,
-    )
+    body = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+    put_json_bytes(session_or_default(session).client("s3"), bucket, key, body, kms_key_id)
     log("run recorded", record=s3_uri(bucket, key), status=row["status"])
     return {"subject": subject(row, state), "message": message(row, state, bucket=bucket, cfg=cfg), "run": row}
 

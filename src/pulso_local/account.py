@@ -27,8 +27,6 @@ ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 LAMBDA_RUNTIME = "python3.12"
 EMBEDDINGS_FOLDER = "glove-6b-50d/"
-GLUE_TYPES = {name: name for name in ("tinyint", "smallint", "int", "bigint", "float", "double", "boolean", "string",
-                                      "timestamp", "date")}  # fmt: skip
 _ASSUME = {
     "glue": "glue.amazonaws.com",
     "sagemaker": "sagemaker.amazonaws.com",
@@ -79,10 +77,10 @@ def _bucket(s3: Any, name: str, key_arn: str) -> None:
 
 
 def glue_table_input(spec: TableSpec, location: str) -> dict[str, Any]:
-    """A Glue catalog table over Parquet, from the configuration's schema."""
+    """A Glue catalog table over Parquet, from the configuration's schema (its types are Glue type names)."""
 
     def columns(items: Any) -> list[dict[str, str]]:
-        return [{"Name": c.name, "Type": GLUE_TYPES[c.type], "Comment": c.comment} for c in items]
+        return [{"Name": c.name, "Type": c.type, "Comment": c.comment} for c in items]
 
     return {
         "Name": spec.name,

@@ -211,56 +211,72 @@ def _report(args: argparse.Namespace) -> int:
         return 2
     print(path)
     if args.open:
-        import webbrowser
-
-        if not webbrowser.open(path.resolve().as_uri()):
-            _say("pulso report: no web browser found; open the path above")
+        _open_in_browser(path, "pulso report")
     return 0
 
 
-def _topics(args: argparse.Namespace) -> int:
+def _open_in_browser(path: Path, program: str) -> None:
+    import webbrowser
+
+    if not webbrowser.open(path.resolve().as_uri()):
+        _say(f"{program}: no web browser found; open {path}")
+
+
+def _topics_discover(args: argparse.Namespace, home: Path) -> int:
+    from pulso_local import topics
+    from pulso_local.runtime import LocalRuntime
+
+    with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say) as runtime:
+        report = runtime.discover(topics.discovery_request(args.days, args.to_date))
+    if report.notification:
+        _say(report.notification)
+    _say(f"discovery {report.run_id}: {report.status} in {report.seconds:.1f} s")
+    if report.outputs.get("topics_report"):
+        print(report.outputs["topics_report"])
+    return 0 if report.status == "SUCCEEDED" else 1
+
+
+def _topics_review(args: argparse.Namespace, home: Path, report: dict[str, Any]) -> int:
     from pulso_local import topics
 
-    home, config = default_home(), load_config()
-    try:
-        if args.action == "discover":
-            from pulso_local.runtime import LocalRuntime
+    print(topics.review_text(report))
+    if args.out:
+        draft = topics.draft_approval(report, topics.default_analyst())
+        args.out.write_text(json.dumps(draft, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _say(f"draft approval written to {args.out}: edit the names, then `pulso topics approve --file`")
+    if args.open:
+        page = topics.topic_reports_dir(home, load_config()) / f"run_id={report['run_id']}" / "report.html"
+        _open_in_browser(page, "pulso topics")
+    return 0
 
-            with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say) as runtime:
-                report = runtime.discover(topics.discovery_request(args.days, args.to_date))
-            if report.notification:
-                _say(report.notification)
-            _say(f"discovery {report.run_id}: {report.status} in {report.seconds:.1f} s")
-            if report.outputs.get("topics_report"):
-                print(report.outputs["topics_report"])
-            return 0 if report.status == "SUCCEEDED" else 1
-        report_json = topics.find_report(home, config, args.run)
-        if args.action == "review":
-            print(topics.review_text(report_json))
-            if args.out:
-                draft = topics.draft_approval(report_json, topics.default_analyst())
-                args.out.write_text(json.dumps(draft, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-                _say(f"draft approval written to {args.out}: edit the names, then `pulso topics approve --file`")
-            if args.open:
-                import webbrowser
 
-                page = topics.reports_dir(home, config) / f"run_id={report_json['run_id']}" / "report.html"
-                webbrowser.open(page.resolve().as_uri())
-            return 0
-        approval = topics.build_approval(report_json, approved_by=args.by or topics.default_analyst(),
-                                         names=args.name, drop=args.drop, file=args.file)  # fmt: skip
-        from pulso_local.runtime import LocalRuntime
+def _topics_approve(args: argparse.Namespace, home: Path, report: dict[str, Any]) -> int:
+    from pulso_local import topics
+    from pulso_local.runtime import LocalRuntime
 
-        with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say) as runtime:
-            outcome = topics.submit_approval(runtime, approval, _say)
-    except topics.TopicsError as error:
-        _say(f"pulso topics: {error}")
-        return 2
+    approval = topics.build_approval(report, approved_by=args.by or topics.default_analyst(),
+                                     names=args.name, drop=args.drop, file=args.file)  # fmt: skip
+    with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say) as runtime:
+        outcome = topics.submit_approval(runtime, approval, _say)
     if outcome["status"] == "approved":
         print(f"topic map version {outcome['version']} approved: {', '.join(outcome['categories'])}")
         return 0
     print(f"approval rejected: {outcome['reason']}")
     return 1
+
+
+def _topics(args: argparse.Namespace) -> int:
+    from pulso_local import topics
+
+    home = default_home()
+    try:
+        if args.action == "discover":
+            return _topics_discover(args, home)
+        report = topics.find_report(home, load_config(), args.run)
+        return (_topics_review if args.action == "review" else _topics_approve)(args, home, report)
+    except topics.TopicsError as error:
+        _say(f"pulso topics: {error}")
+        return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:

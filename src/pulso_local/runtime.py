@@ -133,7 +133,10 @@ class LocalRuntime:
         return f"s3://{bucket}/{prefix}" if path.is_dir() else f"s3://{bucket}/{prefix}{files[0].name}"
 
     def start(self, input_uri: str, profile: str, mode: str, run_id: str) -> str:
-        request = {"input": input_uri, "profile": profile, "mode": mode}
+        return self.start_execution({"input": input_uri, "profile": profile, "mode": mode}, run_id)
+
+    def start_execution(self, request: dict[str, Any], run_id: str) -> str:
+        """Start the state machine with `request` as the execution input and `run_id` as its name; the ARN."""
         return boto3.client("stepfunctions").start_execution(
             stateMachineArn=self.account.state_machine_arn, name=run_id, input=json.dumps(request)
         )["executionArn"]
@@ -146,20 +149,24 @@ class LocalRuntime:
         """Put a file under incoming/<profile>/; return the S3 "Object Created" notification S3 would send."""
         bucket = self.account.bucket("raw")
         key = self._incoming_prefix(profile, mode) + path.name
-        put = boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
-        return {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": {
-            "bucket": {"name": bucket},
-            "object": {"key": quote_plus(key, safe="/"), "size": path.stat().st_size, "eTag": put["ETag"].strip('"'),
-                       "versionId": put.get("VersionId")}}}]}  # fmt: skip
+        body = path.read_bytes()
+        return s3_created_event(
+            bucket, key, len(body), boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
+        )
 
-    def deliver(self, event: dict[str, Any]) -> list[str]:
-        """Deliver an S3 event to the on_upload Lambda; the execution ARNs it started."""
+    def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
+        """Invoke the Lambda `function` (its key in `resources.lambdas`) with `event`; its result."""
         response = boto3.client("lambda").invoke(
-            FunctionName=self.account.name("lambdas.on_upload"), Payload=json.dumps(event)
+            FunctionName=self.account.name(f"lambdas.{function}"), Payload=json.dumps(event)
         )
         result = json.loads(response["Payload"].read())
         if response.get("FunctionError"):
-            raise RunFailedError(f"on_upload failed: {result.get('errorMessage')}")
+            raise RunFailedError(f"{function} failed: {result.get('errorMessage')}")
+        return result
+
+    def deliver(self, event: dict[str, Any]) -> list[str]:
+        """Deliver an S3 event to the on_upload Lambda; the execution ARNs it started."""
+        result = self.invoke("on_upload", event)
         self.log(f"on_upload: {len(result['started'])} started, {len(result['duplicates'])} duplicate deliveries, "
                  f"{len(result['skipped'])} skipped")  # fmt: skip
         return [item["execution_arn"] for item in result["started"]]
@@ -290,12 +297,17 @@ class LocalRuntime:
         """A topic discovery run (execution input `{"mode": "discover", ...}`), followed to its end."""
         run_id = f"topics-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}-{os.urandom(2).hex()}"
         self.log(f"topic discovery {run_id}: {json.dumps(request)}")
-        arn = boto3.client("stepfunctions").start_execution(
-            stateMachineArn=self.account.state_machine_arn, name=run_id, input=json.dumps(request)
-        )["executionArn"]
-        report = self.follow(arn)
+        report = self.follow(self.start_execution(request, run_id))
         self.workspace.append_history(_history_entry(report, "discover", None, "curated messages"))
         return report
+
+
+def s3_created_event(bucket: str, key: str, size: int, put: dict[str, Any]) -> dict[str, Any]:
+    """The S3 "Object Created" notification S3 sends for an object written with the `put` response."""
+    return {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": {
+        "bucket": {"name": bucket},
+        "object": {"key": quote_plus(key, safe="/"), "size": size, "eTag": put["ETag"].strip('"'),
+                   "versionId": put.get("VersionId")}}}]}  # fmt: skip
 
 
 def _history_entry(report: RunReport, mode: str, profile: str | None, source: str) -> dict[str, Any]:

@@ -17,13 +17,15 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote_plus
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
 from pulso.config import PulsoConfig
-from pulso_local.account import ACCOUNT_ID
+from pulso_local.reports import ReportNotFoundError, find_run_file, reports_dir
+
+if TYPE_CHECKING:
+    from pulso_local.runtime import LocalRuntime
 
 REPORT_JSON = "report.json"
 
@@ -32,23 +34,20 @@ class TopicsError(LookupError):
     """A discovery run or report that does not exist, or an approval that cannot be built."""
 
 
-def reports_dir(home: Path, config: PulsoConfig) -> Path:
-    bucket = config.resource_name("buckets.outputs", account_id=ACCOUNT_ID)
-    return home / "s3" / bucket / config.layout["topic_reports"].strip("/")
+def topic_reports_dir(home: Path, config: PulsoConfig) -> Path:
+    return reports_dir(home, config, "topic_reports")
 
 
 def find_report(home: Path, config: PulsoConfig, run_id: str | None = None) -> dict[str, Any]:
     """The report.json of `run_id`, or of the newest discovery run."""
-    folder = reports_dir(home, config)
-    if run_id:
-        path = folder / f"run_id={run_id}" / REPORT_JSON
-        if not path.is_file():
-            raise TopicsError(f"no topic discovery run {run_id} in {home}")
-    else:
-        found = list(folder.glob(f"run_id=*/{REPORT_JSON}"))
-        if not found:
-            raise TopicsError(f"no topic discovery run in {home} yet: run `pulso topics discover`")
-        path = max(found, key=lambda item: (item.stat().st_mtime, item.parent.name))
+    try:
+        path = find_run_file(
+            topic_reports_dir(home, config), REPORT_JSON, run_id,
+            missing=f"no topic discovery run {run_id} in {home}",
+            none_yet=f"no topic discovery run in {home} yet: run `pulso topics discover`",
+        )  # fmt: skip
+    except ReportNotFoundError as error:
+        raise TopicsError(str(error)) from None
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -126,9 +125,11 @@ def default_analyst() -> str:
 
 
 def submit_approval(
-    runtime: Any, approval: dict[str, Any], say: Callable[[str], None], now: dt.datetime | None = None
+    runtime: LocalRuntime, approval: dict[str, Any], say: Callable[[str], None], now: dt.datetime | None = None
 ) -> dict[str, Any]:
     """Put the approval into the models bucket and deliver the S3 event to approve_topics; the outcome."""
+    from pulso_local.runtime import RunFailedError, s3_created_event
+
     config = runtime.config
     bucket = runtime.account.bucket("models")
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%d-%H%M%S-%f")
@@ -136,16 +137,10 @@ def submit_approval(
     body = json.dumps(approval, indent=2, ensure_ascii=False).encode("utf-8")
     put = boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
     say(f"approval written to s3://{bucket}/{key}")
-    event = {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": {
-        "bucket": {"name": bucket},
-        "object": {"key": quote_plus(key, safe="/"), "size": len(body), "eTag": put["ETag"].strip('"'),
-                   "versionId": put.get("VersionId")}}}]}  # fmt: skip
-    response = boto3.client("lambda").invoke(
-        FunctionName=runtime.account.name("lambdas.approve_topics"), Payload=json.dumps(event)
-    )
-    result = json.loads(response["Payload"].read())
-    if response.get("FunctionError"):
-        raise TopicsError(f"approve_topics failed: {result.get('errorMessage')}")
+    try:
+        result = runtime.invoke("approve_topics", s3_created_event(bucket, key, len(body), put))
+    except RunFailedError as error:
+        raise TopicsError(str(error)) from None
     return result["outcomes"][0]
 
 

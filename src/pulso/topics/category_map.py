@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     import numpy as np
 
 OTHER = "other"
+# Files of the models bucket's topic-map layout: the pointer to the newest version, and each version's files.
+LATEST, MAP_FILE, EMBEDDER_FILE = "latest.json", "map.json", "embedder.npz"
+CLUSTERS_FILE = "clusters.json"  # a discovery run's clusters (centroids, thresholds), beside its embedder
 MAX_NAME_CHARS = 64
 _NAME = re.compile(r"^[^\x00-\x1f\x7f]+$")
 

@@ -25,10 +25,10 @@ output "lambda_names" {
 
 output "weekly_discovery_schedule_name" {
   description = "Name of the EventBridge Scheduler schedule of the weekly topic discovery run."
-  value       = aws_scheduler_schedule.weekly_discovery.name
+  value       = aws_scheduler_schedule.run["weekly_discovery"].name
 }
 
 output "topic_approvals_uri" {
   description = "Where analysts write approval objects (s3://<models>/<layout.topic_approvals><discovery_run_id>/<name>.json); each one invokes approve_topics."
-  value       = "s3://${aws_s3_bucket_notification.models_to_eventbridge.bucket}/${local.layout.topic_approvals}"
+  value       = "s3://${aws_s3_bucket_notification.to_eventbridge["models"].bucket}/${local.layout.topic_approvals}"
 }

@@ -460,12 +460,12 @@ run "upload_trigger" {
   }
 
   assert {
-    condition     = aws_s3_bucket_notification.raw_to_eventbridge.bucket == "pulso-dev-raw-123456789012" && aws_s3_bucket_notification.raw_to_eventbridge.eventbridge
+    condition     = aws_s3_bucket_notification.to_eventbridge["raw"].bucket == "pulso-dev-raw-123456789012" && aws_s3_bucket_notification.to_eventbridge["raw"].eventbridge
     error_message = "The raw bucket must send its events to EventBridge."
   }
 
   assert {
-    condition = jsondecode(aws_cloudwatch_event_rule.raw_upload.event_pattern) == {
+    condition = jsondecode(aws_cloudwatch_event_rule.s3_trigger["raw_upload"].event_pattern) == {
       source        = ["aws.s3"]
       "detail-type" = ["Object Created"]
       detail = {
@@ -477,15 +477,15 @@ run "upload_trigger" {
   }
 
   assert {
-    condition     = aws_cloudwatch_event_target.raw_upload.arn == aws_lambda_function.this["on_upload"].arn
+    condition     = aws_cloudwatch_event_target.s3_trigger["raw_upload"].arn == aws_lambda_function.this["on_upload"].arn
     error_message = "The rule must target on_upload."
   }
 
   assert {
     condition = (
-      aws_lambda_permission.raw_upload.principal == "events.amazonaws.com"
-      && aws_lambda_permission.raw_upload.source_arn == aws_cloudwatch_event_rule.raw_upload.arn
-      && aws_lambda_permission.raw_upload.function_name == "pulso-dev-on-upload"
+      aws_lambda_permission.s3_trigger["raw_upload"].principal == "events.amazonaws.com"
+      && aws_lambda_permission.s3_trigger["raw_upload"].source_arn == aws_cloudwatch_event_rule.s3_trigger["raw_upload"].arn
+      && aws_lambda_permission.s3_trigger["raw_upload"].function_name == "pulso-dev-on-upload"
     )
     error_message = "Only the rule may invoke on_upload."
   }
@@ -499,12 +499,12 @@ run "topic_approval_trigger" {
   }
 
   assert {
-    condition     = aws_s3_bucket_notification.models_to_eventbridge.bucket == "pulso-dev-models-123456789012" && aws_s3_bucket_notification.models_to_eventbridge.eventbridge
+    condition     = aws_s3_bucket_notification.to_eventbridge["models"].bucket == "pulso-dev-models-123456789012" && aws_s3_bucket_notification.to_eventbridge["models"].eventbridge
     error_message = "The models bucket must send its events to EventBridge."
   }
 
   assert {
-    condition = jsondecode(aws_cloudwatch_event_rule.topic_approval.event_pattern) == {
+    condition = jsondecode(aws_cloudwatch_event_rule.s3_trigger["topic_approval"].event_pattern) == {
       source        = ["aws.s3"]
       "detail-type" = ["Object Created"]
       detail = {
@@ -516,15 +516,15 @@ run "topic_approval_trigger" {
   }
 
   assert {
-    condition     = aws_cloudwatch_event_target.topic_approval.arn == aws_lambda_function.this["approve_topics"].arn && aws_cloudwatch_event_target.topic_approval.rule == aws_cloudwatch_event_rule.topic_approval.name
+    condition     = aws_cloudwatch_event_target.s3_trigger["topic_approval"].arn == aws_lambda_function.this["approve_topics"].arn && aws_cloudwatch_event_target.s3_trigger["topic_approval"].rule == aws_cloudwatch_event_rule.s3_trigger["topic_approval"].name
     error_message = "The rule must target approve_topics."
   }
 
   assert {
     condition = (
-      aws_lambda_permission.topic_approval.principal == "events.amazonaws.com"
-      && aws_lambda_permission.topic_approval.source_arn == aws_cloudwatch_event_rule.topic_approval.arn
-      && aws_lambda_permission.topic_approval.function_name == "pulso-dev-approve-topics"
+      aws_lambda_permission.s3_trigger["topic_approval"].principal == "events.amazonaws.com"
+      && aws_lambda_permission.s3_trigger["topic_approval"].source_arn == aws_cloudwatch_event_rule.s3_trigger["topic_approval"].arn
+      && aws_lambda_permission.s3_trigger["topic_approval"].function_name == "pulso-dev-approve-topics"
     )
     error_message = "Only the rule may invoke approve_topics."
   }
@@ -544,16 +544,16 @@ run "daily_schedule" {
 
   assert {
     condition = (
-      aws_scheduler_schedule.daily_predict.name == "pulso-dev-daily-predict"
-      && aws_scheduler_schedule.daily_predict.schedule_expression == "cron(0 6 * * ? *)"
-      && aws_scheduler_schedule.daily_predict.target[0].arn == "arn:aws:states:eu-west-1:123456789012:stateMachine:pulso-dev-pipeline"
-      && aws_scheduler_schedule.daily_predict.target[0].role_arn == aws_iam_role.scheduler.arn
+      aws_scheduler_schedule.run["daily_predict"].name == "pulso-dev-daily-predict"
+      && aws_scheduler_schedule.run["daily_predict"].schedule_expression == "cron(0 6 * * ? *)"
+      && aws_scheduler_schedule.run["daily_predict"].target[0].arn == "arn:aws:states:eu-west-1:123456789012:stateMachine:pulso-dev-pipeline"
+      && aws_scheduler_schedule.run["daily_predict"].target[0].role_arn == aws_iam_role.scheduler.arn
     )
     error_message = "The daily schedule must start the state machine at 06:00 UTC with its own role."
   }
 
   assert {
-    condition = jsondecode(aws_scheduler_schedule.daily_predict.target[0].input) == {
+    condition = jsondecode(aws_scheduler_schedule.run["daily_predict"].target[0].input) == {
       input   = "s3://pulso-dev-raw-123456789012/incoming/tweets/predict/"
       profile = "tweets"
       mode    = "predict"
@@ -580,18 +580,18 @@ run "weekly_discovery_schedule" {
 
   assert {
     condition = (
-      aws_scheduler_schedule.weekly_discovery.name == "pulso-dev-weekly-discovery"
-      && aws_scheduler_schedule.weekly_discovery.schedule_expression == "cron(0 6 ? * MON *)"
-      && aws_scheduler_schedule.weekly_discovery.schedule_expression_timezone == "UTC"
-      && aws_scheduler_schedule.weekly_discovery.target[0].arn == "arn:aws:states:eu-west-1:123456789012:stateMachine:pulso-dev-pipeline"
-      && aws_scheduler_schedule.weekly_discovery.target[0].role_arn == aws_iam_role.scheduler.arn
+      aws_scheduler_schedule.run["weekly_discovery"].name == "pulso-dev-weekly-discovery"
+      && aws_scheduler_schedule.run["weekly_discovery"].schedule_expression == "cron(0 6 ? * MON *)"
+      && aws_scheduler_schedule.run["weekly_discovery"].schedule_expression_timezone == "UTC"
+      && aws_scheduler_schedule.run["weekly_discovery"].target[0].arn == "arn:aws:states:eu-west-1:123456789012:stateMachine:pulso-dev-pipeline"
+      && aws_scheduler_schedule.run["weekly_discovery"].target[0].role_arn == aws_iam_role.scheduler.arn
       && output.weekly_discovery_schedule_name == "pulso-dev-weekly-discovery"
     )
     error_message = "The weekly schedule must start the state machine on Mondays at 06:00 UTC with the schedules' role."
   }
 
   assert {
-    condition     = jsondecode(aws_scheduler_schedule.weekly_discovery.target[0].input) == { mode = "discover" }
+    condition     = jsondecode(aws_scheduler_schedule.run["weekly_discovery"].target[0].input) == { mode = "discover" }
     error_message = "The weekly run's input must be exactly {\"mode\": \"discover\"}."
   }
 
@@ -664,15 +664,15 @@ run "spot_training_and_options" {
 
   assert {
     condition = (
-      jsondecode(aws_scheduler_schedule.daily_predict.target[0].input).input == "s3://pulso-dev-raw-123456789012/incoming/twcs/predict/"
-      && jsondecode(aws_scheduler_schedule.daily_predict.target[0].input).mode == "predict"
-      && aws_scheduler_schedule.daily_predict.schedule_expression == "cron(30 4 * * ? *)"
+      jsondecode(aws_scheduler_schedule.run["daily_predict"].target[0].input).input == "s3://pulso-dev-raw-123456789012/incoming/twcs/predict/"
+      && jsondecode(aws_scheduler_schedule.run["daily_predict"].target[0].input).mode == "predict"
+      && aws_scheduler_schedule.run["daily_predict"].schedule_expression == "cron(30 4 * * ? *)"
     )
     error_message = "daily_profile and daily_schedule_expression must reach the schedule."
   }
 
   assert {
-    condition     = aws_scheduler_schedule.weekly_discovery.schedule_expression == "cron(0 3 ? * SUN *)"
+    condition     = aws_scheduler_schedule.run["weekly_discovery"].schedule_expression == "cron(0 3 ? * SUN *)"
     error_message = "weekly_discovery_schedule_expression must reach the weekly schedule."
   }
 
