@@ -103,8 +103,30 @@ samples: setup ## Regenerate data/sample_*.{csv,jsonl} (deterministic)
 	$(BIN)/python data/make_samples.py
 
 .PHONY: artifacts
-artifacts: setup ## Build lambdas.zip, glue_packages.zip, sourcedir.tar.gz into terraform/build/ (reproducible)
+artifacts: setup images ## Build lambdas.zip (with a pinned boto3), the Glue wheel pulso_glue-*.whl, sourcedir.tar.gz, images.json into terraform/build/
 	$(BIN)/python -m pulso_local.artifacts $(TF_BUILD)
+
+# The SageMaker PyTorch image URIs for the region Terraform deploys the dev root to: TF_VAR_region when set, else
+# the default of var.region in terraform/environments/dev/variables.tf (AWS_REGION does not set var.region); the
+# framework version from pulso.json with CONFIG_OVERLAY, as `effective-config` deploys it.
+IMAGES_REGION ?= $(or $(TF_VAR_region),$(shell sed -n '/^variable "region"/,/^}/s/^ *default *= *"\(.*\)"/\1/p' $(TF_ENV)/variables.tf))
+
+.PHONY: images
+images: setup ## Resolve the SageMaker PyTorch image URIs for IMAGES_REGION (SageMaker SDK) into terraform/build/images.json
+	@test -n "$(IMAGES_REGION)" || { echo "no region: set TF_VAR_region or IMAGES_REGION"; exit 1; }
+	$(BIN)/python -m pulso_local.image_uris --region $(IMAGES_REGION) --out $(TF_BUILD)/images.json $(if $(strip $(CONFIG_OVERLAY)),--overlay $(CONFIG_OVERLAY))
+
+# The deployed configuration: pulso.json deep-merged with CONFIG_OVERLAY (optional; $PULSO_CONFIG is not read),
+# validated, with the hashes of both inputs beside it (the dev root checks them when given config_overlay_path).
+CONFIG_OVERLAY ?=
+EFFECTIVE_CONFIG := $(TF_BUILD)/pulso-config.json
+.PHONY: effective-config
+effective-config: setup ## The deployed configuration: pulso.json + CONFIG_OVERLAY=overlay.json (optional) -> terraform/build/pulso-config.json
+	$(BIN)/python -m pulso_local.effective_config $(if $(strip $(CONFIG_OVERLAY)),--overlay $(CONFIG_OVERLAY)) --out $(EFFECTIVE_CONFIG)
+deploy destroy: effective-config
+ifneq ($(strip $(CONFIG_OVERLAY)),)
+deploy destroy: export TF_VAR_config_overlay_path = $(abspath $(CONFIG_OVERLAY))
+endif
 
 $(TF_CLI_CONFIG):
 	@test -n "$(TF_MIRROR)" || { echo "terraform provider mirror not found (looked for terraform-provider-aws_*)"; exit 1; }
@@ -180,7 +202,7 @@ bench-model: setup ## Train on full TweetEval, measure quality and inference spe
 
 .PHONY: etl
 etl: setup ## Run the ETL job locally: make etl INPUT=file-or-folder PROFILE=twcs MODE=predict OUT=.pulso/etl
-	$(BIN)/python -m glue_jobs.etl_job --input $(INPUT) --profile $(PROFILE) --mode $(MODE) --output_root $(OUT)
+	$(BIN)/python -m glue_jobs.etl_job --input $(INPUT) --profile $(PROFILE) --run_mode $(MODE) --output_root $(OUT)
 
 DIM ?= 100
 BUCKET ?=

@@ -174,7 +174,7 @@ def _etl_argv(csv_path: Path, size: str, output_root: Path, workers: int | None)
     argv = [
         "--input", str(csv_path),
         "--profile", "tweets",
-        "--mode", "predict",
+        "--run_mode", "predict",
         "--output_root", str(output_root),
         "--run_id", f"bench-{size}",
     ]  # fmt: skip

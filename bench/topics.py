@@ -78,7 +78,7 @@ def curate(work: Path) -> Path:
     transformed = work / "transformed"
     shutil.rmtree(transformed, ignore_errors=True)
     etl_job.run_job([
-        "--input", str(TWCS), "--profile", "twcs", "--output_root", str(transformed), "--mode", "predict",
+        "--input", str(TWCS), "--profile", "twcs", "--output_root", str(transformed), "--run_mode", "predict",
         "--run_id", "bench-etl", "--ingest_date", INGEST_DATE,
     ])  # fmt: skip
     return transformed

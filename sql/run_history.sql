@@ -1,4 +1,4 @@
--- Pipeline runs of the last 30 days, newest first: what each run read, curated and predicted, the quality gate's decision and the drift check's status.
+-- Pipeline runs of the last 30 days, newest first: what each run read, curated and predicted, the quality gate's decision, the drift check's status and why a failed run failed.
 SELECT
     run_id,
     ingest_date,
@@ -21,6 +21,7 @@ SELECT
     gate_reason,
     drift_status,
     drift_warnings,
+    failure,
     input
 FROM runs
 WHERE ingest_date >= date_format(current_date - INTERVAL '30' DAY, '%Y-%m-%d')

@@ -34,12 +34,12 @@ import pandas as pd
 
 from glue_jobs import clustering, topic_inputs
 from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
-from glue_jobs.catalog import register_partition
-from glue_jobs.run_arguments import checked_run_id, config_with_overlay, utc_now
+from glue_jobs.run_arguments import CONFIG_URI_HELP, checked_run_id, config_from_uri, utc_now
 from glue_jobs.storage import ObjectStore, is_s3, join_uri, store_for
 from glue_jobs.topic_maps import ApprovedMap, load_latest_map
 from glue_jobs.topic_report_html import render_topic_report
 from glue_jobs.writers import TablePartWriter
+from pulso.catalog import register_partition
 from pulso.config import PulsoConfig
 from pulso.embeddings import EmbeddingsError
 from pulso.errors import AccountingError, InputError
@@ -56,7 +56,7 @@ ARGUMENTS = {
     "outputs_root": Argument("root of the outputs bucket: s3://bucket/ or a local folder", required=True),
     "models_root": Argument("root of the models bucket: s3://bucket/ or a local folder", required=True),
     "request": Argument("JSON: optional days, to_date (YYYY-MM-DD), max_messages, embedding", default=None),
-    "config_overlay": Argument("JSON merged over the bundled configuration: path or s3:// URI", default=None),
+    "config_uri": Argument(CONFIG_URI_HELP, default=None),
     "kms_key_id": Argument("KMS key id or ARN for SSE-KMS uploads", default=None),
     "glue_database": Argument("Glue database to register the pseudo-labels partition in (S3 only)", default=None),
 }
@@ -94,7 +94,7 @@ def build_job(args: Mapping[str, str | None], now: dt.datetime | None = None) ->
     """Validate parsed job arguments (and the optional request overrides) into a `DiscoveryJob`."""
     now = now or utc_now()
     run_id = checked_run_id(str(args["run_id"]))
-    config = config_with_overlay(args.get("config_overlay"))
+    config = config_from_uri(args.get("config_uri"))
     request = _request(args.get("request"))
     overrides = {key: request[key] for key in ("max_messages", "embedding") if key in request}
     settings = config.topics

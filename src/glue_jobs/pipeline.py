@@ -50,6 +50,7 @@ class EtlJob:
     ingest_date: str
     config: PulsoConfig
     now: dt.datetime  # naive UTC
+    allow_empty: bool = False  # a scheduled run's day folder may hold nothing: a recorded no-op, not a failure
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ def plan_inputs(store: ObjectStore, job: EtlJob) -> InputPlan:
     """The objects to read (hidden `.`/`_` files skipped; TweetEval text files paired with label files)."""
     objects = [obj for obj in store.list_objects(job.input_uri) if not obj.name.startswith((".", "_"))]
     if not objects:
+        if job.allow_empty:
+            log.info("no input objects at %s: nothing to do", job.input_uri)
+            return InputPlan([], [])
         raise InputError(f"no input objects at {job.input_uri}")
     settings = job.config.etl
     if job.profile.format != "tweeteval":
@@ -205,7 +209,7 @@ def _manifest(
     started_at: dt.datetime,
 ) -> dict[str, Any]:
     summary = totals(accounts)
-    failed_everything = summary["objects_failed"] == len(accounts) and summary["read"] == 0
+    failed_everything = bool(accounts) and summary["objects_failed"] == len(accounts) and summary["read"] == 0
     settings = job.config.etl
     splits = summary["splits"]
     enough = (

@@ -33,7 +33,6 @@ from typing import Any
 
 from glue_jobs import drift_check
 from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
-from glue_jobs.catalog import register_partition
 from glue_jobs.lines import bounded_lines
 from glue_jobs.predictions import (
     OUTPUT_SUFFIX,
@@ -43,11 +42,12 @@ from glue_jobs.predictions import (
     PredictionRows,
     too_long,
 )
-from glue_jobs.run_arguments import checked_ingest_date, checked_run_id, config_with_overlay, utc_now
+from glue_jobs.run_arguments import CONFIG_URI_HELP, checked_ingest_date, checked_run_id, config_from_uri, utc_now
 from glue_jobs.storage import ObjectStore, StoredObject, is_s3, join_uri, read_parquet_objects, store_for
 from glue_jobs.topic_assignment import TopicAssigner
 from glue_jobs.topic_maps import load_latest_map
 from glue_jobs.writers import RunLayout, TablePartWriter
+from pulso.catalog import register_partition
 from pulso.config import PulsoConfig
 from pulso.errors import AccountingError, InputError
 
@@ -60,7 +60,7 @@ ARGUMENTS = {
     "output_root": Argument("root of the outputs bucket: s3://bucket/ or a local folder", required=True),
     "run_id": Argument("pipeline run the predictions belong to (the Step Functions execution name)", required=True),
     "ingest_date": Argument("partition date YYYY-MM-DD (default: today, UTC)", default=None),
-    "config_overlay": Argument("JSON merged over the bundled configuration: path or s3:// URI", default=None),
+    "config_uri": Argument(CONFIG_URI_HELP, default=None),
     "kms_key_id": Argument("KMS key id or ARN for SSE-KMS uploads", default=None),
     "model_data_url": Argument("model.tar.gz that predicted (its training profile and vocabulary)", default=None),
     "messages_input": Argument("the run's curated messages partition, for the drift check", default=None),
@@ -137,7 +137,7 @@ def build_job(args: Mapping[str, str | None], now: dt.datetime | None = None) ->
         output_root=str(args["output_root"]),
         run_id=run_id,
         ingest_date=ingest_date,
-        config=config_with_overlay(args["config_overlay"]),
+        config=config_from_uri(args["config_uri"]),
         now=now,
         model_data_url=args.get("model_data_url") or None,
         messages_input=args.get("messages_input") or None,

@@ -24,7 +24,7 @@ import pandas as pd
 
 from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
 from glue_jobs.report_html import ReportData, render_report
-from glue_jobs.run_arguments import checked_run_id, config_with_overlay
+from glue_jobs.run_arguments import CONFIG_URI_HELP, checked_run_id, config_from_uri
 from glue_jobs.storage import ObjectStore, join_uri, read_bytes_if_exists, read_parquet_objects, store_for
 from pulso.archives import json_members
 from pulso.config import PulsoConfig
@@ -37,7 +37,7 @@ ARGUMENTS = {
     "transformed_root": Argument("root of the transformed bucket: s3://bucket/ or a local folder", required=True),
     "models_root": Argument("root of the models bucket: s3://bucket/ or a local folder", required=True),
     "failure": Argument("the failure cause, when the run failed", default=None),
-    "config_overlay": Argument("JSON merged over the bundled configuration: path or s3:// URI", default=None),
+    "config_uri": Argument(CONFIG_URI_HELP, default=None),
     "kms_key_id": Argument("KMS key id or ARN for SSE-KMS uploads", default=None),
 }
 SUPPORT_QUEUE_ROWS = 25
@@ -207,7 +207,7 @@ def run_job(argv: Sequence[str], boto3_session: object | None = None) -> dict[st
     args = parse_glue_arguments(argv, ARGUMENTS)
     run_id = str(args["run_id"])
     checked_run_id(run_id)
-    config = config_with_overlay(args["config_overlay"])
+    config = config_from_uri(args["config_uri"])
     roots = {purpose: str(args[f"{purpose}_root"]) for purpose in ("outputs", "transformed", "models")}
     store = store_for(roots["outputs"], boto3_session, args["kms_key_id"])
     data = gather(RunSources(config, store, run_id, roots), args["failure"], dt.datetime.now(dt.timezone.utc))

@@ -1,13 +1,11 @@
-"""Checks shared by the Glue jobs' run arguments: run id, ingest date, configuration overlay."""
+"""Checks shared by the Glue jobs' run arguments: run id, ingest date, the configuration (`--config_uri`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from glue_jobs.storage import store_for
-from pulso.config import PulsoConfig, load_config
-from pulso.config._load import parse_json
+from pulso.config import PulsoConfig, load_config, read_config
 from pulso.errors import ConfigError
 
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
@@ -34,13 +32,11 @@ def checked_ingest_date(value: str | None, now: dt.datetime) -> str:
     return ingest_date
 
 
-def config_with_overlay(uri: str | None) -> PulsoConfig:
-    """The configuration, with the `--config_overlay` JSON (a path or an s3:// URI) merged over it."""
-    if not uri:
-        return load_config()
-    try:
-        with store_for(uri).open_read(uri) as stream:
-            overlay = dict(parse_json(stream.read().decode("utf-8"), uri))
-    except OSError as error:
-        raise ConfigError(f"cannot read --config_overlay {uri}: {error}") from None
-    return load_config(overlay)
+CONFIG_URI_HELP = "the effective configuration (s3:// URI or path), a job default argument of every deployed job"
+
+
+def config_from_uri(uri: str | None) -> PulsoConfig:
+    """The configuration the job runs with: the effective configuration at `--config_uri` (an s3:// URI or a
+    path; Terraform and the local account set it as a default argument of every job), read as it is; without
+    the argument, `load_config()` (the bundled configuration, or `$PULSO_CONFIG_URI`/`$PULSO_CONFIG`)."""
+    return read_config(uri) if uri else load_config()

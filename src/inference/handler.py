@@ -35,9 +35,19 @@ def _parse_line(line: str, number: int) -> dict[str, Any]:
         return {"message_id": None, ERROR_KEY: f"record {number}: not JSON ({error.msg})"}
 
 
-def input_fn(request_body: bytes | str, content_type: str = JSON_LINES[0]) -> list[dict[str, Any]]:
-    """Parse a request into records ({message_id, text}); unreadable lines become error records."""
-    body = request_body.decode("utf-8", errors="replace") if isinstance(request_body, bytes) else request_body
+def input_fn(
+    request_body: bytes | bytearray | memoryview | str, content_type: str = JSON_LINES[0]
+) -> list[dict[str, Any]]:
+    """Parse a request into records ({message_id, text}); unreadable lines become error records.
+
+    The body comes as the model server hands it over: in the SageMaker PyTorch inference container TorchServe
+    passes the raw payload as a `bytearray` (the toolkit decodes only application/json and text/csv to `str`);
+    the local transform container passes `bytes`, Python callers `str`.
+    """
+    if isinstance(request_body, (bytes, bytearray, memoryview)):
+        body = bytes(request_body).decode("utf-8", errors="replace")
+    else:
+        body = request_body
     kind = (content_type or JSON_LINES[0]).split(";")[0].strip().lower()
     if kind in JSON_LINES:
         lines = body.split("\n")

@@ -23,7 +23,8 @@ class ObjectNotFoundError(Exception):
 
 @functools.cache
 def config() -> PulsoConfig:
-    """The configuration, loaded once per Lambda container (overlay from `$PULSO_CONFIG` when set)."""
+    """The configuration, loaded once per Lambda container: the deployment's effective configuration at
+    `$PULSO_CONFIG_URI` (Terraform and the local account set it on every function), else the bundled one."""
     return load_config()
 
 

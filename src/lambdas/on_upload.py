@@ -1,10 +1,15 @@
 """S3 upload -> one pipeline run: start a Step Functions execution for each new object under `incoming/`.
 
-Accepts the EventBridge "Object Created" event and the S3 notification shape (`Records[]`, whose keys are
-URL-encoded with `+` for spaces). The key decides the run:
+Accepts the EventBridge "Object Created" event and the S3 notification shape (`Records[]`). The two carry the
+key differently: the notification's `s3.object.key` is URL-encoded (form encoding: a space is `+`, other bytes
+of the UTF-8 key `%XX`; "Event message structure", Amazon S3 User Guide) and is decoded with `unquote_plus`;
+for EventBridge's `detail.object.key` the S3 guide states no encoding ("EventBridge event message structure":
+the plain key in its examples), so it is taken as it is. Both shapes of one object give the same key, hence the
+same run. The key decides the run:
 
     incoming/<profile>/...            mode $DEFAULT_MODE (train_and_predict unless set)
     incoming/<profile>/predict/...    mode predict (use the newest approved model)
+    incoming/<profile>/batch/...      skipped: the daily scheduled run predicts batch/<yesterday>/
 
 The execution name (which becomes the run id) is derived from bucket, key and version id (or ETag), so a
 repeated delivery of the same event starts no second run. Step Functions itself answers a repeated
@@ -33,6 +38,8 @@ from pulso.config import PulsoConfig
 MODES = ("train_and_predict", "predict")
 DEFAULT_MODE = "train_and_predict"
 PREDICT_FOLDER = "predict"
+# incoming/<profile>/batch/YYYY-MM-DD/...: collected once a day by the scheduled predict run, not on arrival.
+BATCH_FOLDER = "batch"
 EXECUTION_PREFIX = "up-"
 _HASH_CHARS = 32
 
@@ -71,6 +78,14 @@ def _version(*candidates: Any) -> str:
     return ""
 
 
+def notification_key(encoded: str) -> str:
+    """The object key of an S3 notification record: `unquote_plus` of its URL-encoded form, UTF-8, strict."""
+    try:
+        return unquote_plus(encoded, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise ValueError(f"S3 notification key {encoded!r} is not URL-encoded UTF-8") from None
+
+
 def uploads_from_event(event: dict[str, Any]) -> list[Upload]:
     """The objects an S3 notification (`Records[]`) or EventBridge `Object Created` event is about."""
     if "Records" in event:
@@ -81,7 +96,7 @@ def uploads_from_event(event: dict[str, Any]) -> list[Upload]:
             uploads.append(
                 Upload(
                     bucket=s3["bucket"]["name"],
-                    key=unquote_plus(obj["key"]),
+                    key=notification_key(obj["key"]),
                     version=_version(obj.get("versionId"), obj.get("eTag"), obj.get("sequencer")),
                     created=str(record.get("eventName", "ObjectCreated")).startswith("ObjectCreated"),
                 )
@@ -92,7 +107,7 @@ def uploads_from_event(event: dict[str, Any]) -> list[Upload]:
         obj = detail["object"]
         upload = Upload(
             bucket=detail["bucket"]["name"],
-            key=obj["key"],
+            key=obj["key"],  # not URL-encoded in this shape
             version=_version(obj.get("version-id"), obj.get("etag"), obj.get("sequencer")),
             created=event.get("detail-type", "Object Created") == "Object Created",
         )
@@ -121,6 +136,8 @@ def plan_run(upload: Upload, *, cfg: PulsoConfig, default_mode: str = DEFAULT_MO
     profile, rest = segments[0], segments[1:]
     if profile not in cfg.profiles:
         raise SkipUploadError(f"unknown profile {profile!r} (known: {', '.join(sorted(cfg.profiles))})")
+    if len(rest) > 1 and rest[0] == BATCH_FOLDER:
+        raise SkipUploadError(f"under {BATCH_FOLDER}/: the daily scheduled run predicts it")
     mode = "predict" if len(rest) > 1 and rest[0] == PREDICT_FOLDER else default_mode
     return RunRequest(execution_name(upload), {"input": upload.uri, "profile": profile, "mode": mode})
 

@@ -2,8 +2,8 @@
 
 Event `{"model_artifacts": "s3://.../model.tar.gz", "training_job_name": "...", "model_package_group": "..."}`.
 The candidate's metrics come from `evaluation.json` inside its model archive; the champion's from the
-CustomerMetadataProperties of the newest Approved package of the group. Rule (`pipeline.quality_gate` in the
-configuration, floor and tolerance overridable by GATE_FLOOR and GATE_TOLERANCE):
+CustomerMetadataProperties of the newest Approved package of the group. Rule (`pipeline.quality_gate` of the
+configuration, which a deployment changes in its configuration overlay, never in the function's environment):
 
     approved  iff  candidate >= floor  and  (no champion  or  candidate >= champion - tolerance)
 
@@ -13,7 +13,6 @@ When the candidate has no test split, the gate metric falls back to its validati
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,26 +51,15 @@ class Decision:
 
 
 def gate_settings() -> QualityGateSettings:
-    """`pipeline.quality_gate` from the configuration, floor and tolerance overridable by environment."""
-    settings = config().pipeline.quality_gate
-    values = {"floor": settings.floor, "tolerance": settings.tolerance}
-    for key in values:
-        raw = os.environ.get(f"GATE_{key.upper()}")
-        if raw:
-            try:
-                values[key] = float(raw)
-            except ValueError:
-                raise ValueError(f"GATE_{key.upper()} must be a number between 0 and 1 (got {raw!r})") from None
-            if not 0.0 <= values[key] <= 1.0:
-                raise ValueError(f"GATE_{key.upper()} must be between 0 and 1 (got {raw!r})")
-    return QualityGateSettings(settings.metric, **values)
+    """`pipeline.quality_gate` of the configuration (the deployment's effective one, see `lambdas.common`)."""
+    return config().pipeline.quality_gate
 
 
 def read_evaluation(model_artifacts: str, *, session: boto3.Session | None = None) -> dict[str, Any]:
     """evaluation.json from a model.tar.gz on S3, streamed: the archive is never held in memory or on disk.
 
-    Training packs the files in sorted order, so evaluation.json comes before the (large) weights and the
-    download stops there.
+    The member is found wherever it is: SageMaker packs SM_MODEL_DIR in its own order, so the weights may come
+    first (they are then streamed past, not kept). The download stops once evaluation.json has been read.
     """
     bucket, key = parse_s3_uri(model_artifacts)
     body = session_or_default(session).client("s3").get_object(Bucket=bucket, Key=key)["Body"]

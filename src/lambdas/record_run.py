@@ -33,8 +33,10 @@ from lambdas.common import (
     session_or_default,
     utc_now,
 )
+from pulso.catalog import register_partition
 from pulso.config import PulsoConfig
 from pulso.drift import OK, WARNING, warnings
+from pulso.requests import DISCOVER, request_problem
 
 SUCCEEDED, FAILED = "SUCCEEDED", "FAILED"
 SUBJECT_MAX_CHARS = 99  # SNS: "less than 100 characters", ASCII, no line breaks
@@ -55,7 +57,7 @@ PREDICTION_STATES = (
 )
 RECORD_STATE = "Record the run"
 REQUEST_STATE = "Check the request"
-DISCOVER = "discover"
+INVALID_REQUEST = "InvalidRequest"
 DISCOVERY_STATES = (("discovery", "Discover topics"),)
 DISCOVERY_RECORD_STATE = "Record the discovery"
 # Where the publish job writes its summary: layout key and default, as in glue_jobs.publish_job.
@@ -109,9 +111,8 @@ def failed_state(state: dict[str, Any]) -> str:
     expected = list(ETL_STATES)
     if _wants_training(state):
         expected += TRAINING_STATES
-    expected += CHAMPION_STATES
-    if _wants_predictions(state):
-        expected += PREDICTION_STATES
+    if _wants_predictions(state):  # nothing to predict: the champion is not looked up
+        expected += CHAMPION_STATES + PREDICTION_STATES
     for key, name in expected:
         if key not in state:
             return name
@@ -202,6 +203,7 @@ def build_row(state: dict[str, Any], *, finished_at: dt.datetime, cfg: PulsoConf
         "gate_reason": reason,
         "predictions": _count(predictions),
         **_drift_columns(state.get("drift")),
+        "failure": failure_line(state),
     }
     row = {name: values.get(name) for name in cfg.table("runs").column_names}  # an overlay may add columns
     row["ingest_date"] = manifest.get("ingest_date") or (started_at or _timestamp(finished_at))[:10]
@@ -376,6 +378,24 @@ def outputs_bucket(context: Any) -> str:
     return config().resource_name("buckets.outputs", account_id=parts[4])
 
 
+def explain_rejection(state: dict[str, Any], cfg: PulsoConfig) -> dict[str, Any]:
+    """A rejected request's cause names what is wrong with it (the Choice state can only say that it is)."""
+    error = state.get("error") or {}
+    if error.get("Error") != INVALID_REQUEST:
+        return state
+    problem = request_problem(state.get("request"), cfg.profiles)
+    return {**state, "error": {**error, "Cause": problem or error.get("Cause")}} if problem else state
+
+
+def failure_line(state: dict[str, Any]) -> str | None:
+    """`<Error>: <readable cause>` of a failed run, one line, for the runs table; None when it succeeded."""
+    error = state.get("error")
+    if not error:
+        return None
+    line = " ".join(f"{error.get('Error') or 'error'}: {error_cause(error) or 'n/a'}".split())
+    return line[:_CAUSE_MAX_CHARS]
+
+
 def record_run(
     state: dict[str, Any],
     *,
@@ -386,6 +406,7 @@ def record_run(
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     cfg = cfg or config()
+    state = explain_rejection(state, cfg)
     if "publish" in state and (state.get("predictions") or {}).get("count") is None:
         state = {**state, **published_summary(state, bucket=bucket, cfg=cfg, session=session)}
     if "discovery" in state and "topics" not in state:
@@ -396,6 +417,11 @@ def record_run(
     key = run_key(row, cfg)
     body = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
     put_json_bytes(session_or_default(session).client("s3"), bucket, key, body, kms_key_id)
+    # Athena projects the runs table's dates; Redshift Spectrum reads only registered partitions.
+    runs = cfg.table("runs")
+    partition = s3_uri(bucket, f"{runs.prefix}ingest_date={row['ingest_date']}/")
+    register_partition(session_or_default(session), cfg.resource_name("glue_database"), runs, [row["ingest_date"]],
+                       partition)  # fmt: skip
     log("run recorded", record=s3_uri(bucket, key), status=row["status"])
     return {"subject": subject(row, state), "message": message(row, state, bucket=bucket, cfg=cfg), "run": row}
 

@@ -4,7 +4,8 @@ KMS key and alias; the four buckets (private, versioned, SSE-KMS by default); th
 of the configuration and the two jobs (their scripts uploaded); IAM roles; the model package group; the SNS
 topic (plus a local SQS queue subscribed to it, so the runtime can show what was notified); the Lambda
 functions (zips built from `src/lambdas` + the shared package); the training source directory; the
-embeddings; and the state machine from the production definition.
+embeddings; the effective configuration (`layout.effective_config`, whose URI every job gets); and the state
+machine from the production definition.
 
 Differences from AWS, all forced by the emulator: no bucket policies (moto enforces conditional Deny
 statements without their conditions), and retry intervals of 1 second instead of 10.
@@ -19,9 +20,10 @@ from typing import Any
 
 import boto3
 
-from pulso.config import PulsoConfig, TableSpec
-from pulso_local.artifacts import SRC, glue_packages_zip, lambda_zip, training_source_dir
+from pulso.config import CONFIG_URI_ENV, PulsoConfig, TableSpec, config_uri
+from pulso_local.artifacts import SRC, glue_wheel, glue_wheel_name, lambda_zip, training_source_dir
 from pulso_local.definition import definition_values, render_definition
+from pulso_local.image_uris import resolve_images
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -125,6 +127,13 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
     for bucket in names.values():
         _bucket(s3, bucket, key_arn)
 
+    # The effective configuration (the runtime's, the user's overlay merged in), where Terraform puts it: the jobs
+    # get only its URI (Lambda Environment, Glue DefaultArguments, the definition's config_uri), as on AWS.
+    uri = config_uri(config, ACCOUNT_ID)
+    s3.put_object(Bucket=names["models"], Key=config.layout["effective_config"], ContentType="application/json",
+                  Body=json.dumps(config.raw, indent=2, ensure_ascii=False).encode("utf-8"),
+                  ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)  # fmt: skip
+
     glue = session.client("glue")
     database = config.resource_name("glue_database")
     glue.create_database(DatabaseInput={"Name": database, "Description": "Pulso tables"})
@@ -132,6 +141,7 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
         location = f"s3://{names[spec.bucket]}/{spec.prefix}"
         glue.create_table(DatabaseName=database, TableInput=glue_table_input(spec, location))
     code = config.layout["code"]
+    wheel_key = f"{code}glue/{glue_wheel_name()}"  # the shared code, as Glue installs it (--extra-py-files)
     scripts = (("etl", "etl_job.py"), ("publish", "publish_job.py"), ("report", "report_job.py"),
                ("discover", "discover_job.py"))  # fmt: skip
     for job, script in scripts:
@@ -140,10 +150,12 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
         glue.create_job(
             Name=config.resource_name(f"glue_jobs.{job}"), Role=roles["glue"],
             Command={"Name": "pythonshell", "ScriptLocation": f"s3://{names['models']}/{key}", "PythonVersion": "3.9"},
-            DefaultArguments={"library-set": "analytics"}, MaxCapacity=1.0, GlueVersion="3.0",
+            DefaultArguments={"library-set": "analytics", "--extra-py-files": f"s3://{names['models']}/{wheel_key}",
+                              "--config_uri": uri},
+            MaxCapacity=1.0, GlueVersion="3.0", Timeout=config.pipeline.limits.glue_job_timeout_minutes[job],
             ExecutionProperty={"MaxConcurrentRuns": 4},
         )  # fmt: skip
-    s3.put_object(Bucket=names["models"], Key=f"{code}glue/glue_packages.zip", Body=glue_packages_zip())
+    s3.put_object(Bucket=names["models"], Key=wheel_key, Body=glue_wheel())
     s3.put_object(Bucket=names["models"], Key=f"{code}training/sourcedir.tar.gz", Body=training_source_dir())
     _upload_embeddings(s3, names["models"], config.layout["embeddings"])
 
@@ -161,13 +173,17 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "false"})
 
     values = definition_values(config, account_id=ACCOUNT_ID, region=REGION, kms_key_arn=key_arn,
-                               retry_interval_seconds=retry_interval_seconds)  # fmt: skip
+                               retry_interval_seconds=retry_interval_seconds,
+                               images=resolve_images(config, REGION))  # fmt: skip
     state_machine_arn = session.client("stepfunctions").create_state_machine(
         name=config.resource_name("state_machine"), definition=render_definition(values), roleArn=roles["states"],
         type="STANDARD",
     )["stateMachineArn"]  # fmt: skip
 
-    package = lambda_zip()
+    # One upload of the package, as Terraform could do: six functions reading it from S3 spare the emulator six
+    # base64 copies of a 17 MB zip (it bundles a pinned boto3).
+    package_key = f"{code}lambda/lambdas.zip"
+    s3.put_object(Bucket=names["models"], Key=package_key, Body=lambda_zip())
     environments = {
         "on_upload": {"STATE_MACHINE_ARN": state_machine_arn, "DEFAULT_MODE": "train_and_predict"},
         "record_run": {"OUTPUTS_BUCKET": names["outputs"], "KMS_KEY_ID": key_arn},
@@ -179,10 +195,12 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
         },
     }
     client = session.client("lambda")
+    limits = config.pipeline.limits  # the same timeouts and memory Terraform gives the functions
     for function in config.resources["lambdas"]:
         client.create_function(
             FunctionName=config.resource_name(f"lambdas.{function}"), Runtime=LAMBDA_RUNTIME, Role=roles["lambda"],
-            Handler=f"lambdas.{function}.handler", Code={"ZipFile": package}, Timeout=300, MemorySize=512,
-            Environment={"Variables": environments.get(function, {})},
+            Handler=f"lambdas.{function}.handler", Code={"S3Bucket": names["models"], "S3Key": package_key},
+            Timeout=limits.lambdas[function].timeout_seconds, MemorySize=limits.lambdas[function].memory_mb,
+            Environment={"Variables": {**environments.get(function, {}), CONFIG_URI_ENV: uri}},
         )  # fmt: skip
     return Account(config, key_arn, state_machine_arn, queue_url)

@@ -2,6 +2,9 @@
 
     pulso run [--input FILE_OR_DIR] [--profile NAME] [--mode auto|train_and_predict|predict] [--json]
     pulso ingest FILE [--profile NAME] [--mode ...]   upload to incoming/ and let on_upload start the run
+    pulso start --request JSON | --request-file FILE [--name RUN_ID] [--json]
+                                                       start an execution with exactly that input, as
+                                                       `aws stepfunctions start-execution --input` does
     pulso status | pulso history | pulso models
     pulso query [NAME_OR_SQL] [--list] [--where COL=VALUE] [--format table|csv|json] [--out FILE] [--target local|aws]
     pulso report [RUN_ID] [--open]                     print (or open) the path of the newest run report
@@ -26,6 +29,7 @@ from typing import Any
 
 from pulso.config import load_config
 from pulso.errors import ConfigError
+from pulso.requests import run_id_problem
 from pulso_local.definition import REPO_ROOT
 from pulso_local.workspace import Workspace, default_home
 
@@ -48,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--mode", choices=MODES, default="auto",
                              help="auto: train when the input has enough labelled rows, else predict")  # fmt: skip
         command.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    start = commands.add_parser("start", help="start an execution with exactly this input (as start-execution)")
+    request = start.add_mutually_exclusive_group(required=True)
+    request.add_argument("--request", metavar="JSON", help='the execution input, e.g. \'{"mode": "discover"}\'')
+    request.add_argument("--request-file", type=Path, metavar="FILE", help="a file holding the execution input")
+    start.add_argument("--name", metavar="RUN_ID", help="the execution name (default: run-<time>-<random>)")
+    start.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     commands.add_parser("status", help="the last run and the current champion model")
     commands.add_parser("history", help="every run in this workspace")
     commands.add_parser("models", help="model registry versions and their metrics")
@@ -117,14 +127,51 @@ def _run(args: argparse.Namespace) -> int:
             reports = [runtime.follow(arn) for arn in executions]
         else:
             reports = [runtime.run(args.input, args.profile, _state_mode(args.mode))]
+    return _print_reports(reports, home, as_json=args.json)
+
+
+def _read_request(args: argparse.Namespace) -> Any:
+    """The execution input of `pulso start`; invalid JSON is refused before anything starts, as StartExecution
+    refuses it (InvalidExecutionInput)."""
+    if args.request_file is not None:
+        try:
+            text = args.request_file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"cannot read --request-file {args.request_file}: {error.strerror}") from None
+    else:
+        text = args.request
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"the request is not valid JSON: {error.msg} at line {error.lineno}") from None
+
+
+def _start(args: argparse.Namespace) -> int:
+    from pulso_local.runtime import LocalRuntime
+
+    request = _read_request(args)
+    problem = run_id_problem(args.name) if args.name is not None else None
+    if problem:
+        raise ConfigError(f"--name: {problem}")
+    home = default_home()
+    with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say) as runtime:
+        reports = [runtime.start_request(request, args.name)]
+    return _print_reports(reports, home, as_json=args.json)
+
+
+def _print_reports(reports: Sequence[Any], home: Path, *, as_json: bool) -> int:
+    """Each run's notification, slowest states and outcome on stderr (one JSON object each with --json)."""
     for report in reports:
         _say("")
         if report.notification:
             _say(report.notification)
         slowest = sorted(report.state_seconds.items(), key=lambda item: -item[1])[:5]
         _say("time per state: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest))
-        _say(f"run {report.run_id}: {report.status} in {report.seconds:.1f} s; workspace {home}")
-        if args.json:
+        outcome = f"run {report.run_id}: {report.status} in {report.seconds:.1f} s"
+        if report.error:
+            outcome += f" ({report.error.get('error')}: {report.error.get('cause')})"
+        _say(f"{outcome}; workspace {home}")
+        if as_json:
             print(json.dumps(report.to_json()))
     return 0 if reports and all(report.status == "SUCCEEDED" for report in reports) else 1
 
@@ -284,6 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in ("run", "ingest"):
             return _run(args)
+        if args.command == "start":
+            return _start(args)
         if args.command == "query":
             return _query(args)
         if args.command == "report":

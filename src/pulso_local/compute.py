@@ -12,6 +12,12 @@
   MaxPayloadInMB and AssembleWith; `<object>.out` files go to the output path.
 - Lambda: the handler (`module.function`, from the `lambdas` package) is called with the event and the
   function's environment variables.
+
+Every job sees only what its AWS counterpart would: the local runtime's `PULSO_CONFIG` (the user's overlay) and
+`PULSO_CONFIG_URI` are removed from the environment of every job (`JOB_HIDDEN_ENV`), so the configuration
+reaches a job only through the URI its definition carries (Lambda Environment, Glue DefaultArguments, training
+Environment), as on AWS. The training process cannot reach the in-process emulated S3: its `PULSO_CONFIG_URI`
+object is downloaded beside the channels and the variable points at that copy.
 """
 
 from __future__ import annotations
@@ -27,12 +33,13 @@ import subprocess
 import sys
 import tarfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 
+from pulso.config import CONFIG_URI_ENV, OVERLAY_ENV
 from pulso_local.emulator import JobFailedError
 from training.sagemaker_env import channel_dir, write_hyperparameters
 
@@ -44,6 +51,14 @@ GLUE_SCRIPTS = {
 }
 TRANSFORM_CONTAINER = Path(__file__).with_name("transform_container.py")
 _ENVIRONMENT_LOCK = threading.Lock()
+JOB_HIDDEN_ENV = (OVERLAY_ENV, CONFIG_URI_ENV)
+
+
+def job_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The process environment as a job sees it: without `JOB_HIDDEN_ENV`, plus `extra`."""
+    env = {key: value for key, value in os.environ.items() if key not in JOB_HIDDEN_ENV}
+    env.update(extra or {})
+    return env
 
 
 def split_s3_uri(uri: str) -> tuple[str, str]:
@@ -104,7 +119,8 @@ class EmulatedCompute:
             raise ValueError(f"Glue job {job_name}: no local implementation of script {script_location!r}")
         argv = [item for name, value in arguments.items() for item in (name, str(value))]
         self.log(f"[glue {job_name}] {script} {' '.join(argv)}")
-        importlib.import_module(module_name).run_job(argv, boto3.Session(region_name=self.region))
+        with _ENVIRONMENT_LOCK, patched_environment({}, unset=JOB_HIDDEN_ENV):
+            importlib.import_module(module_name).run_job(argv, boto3.Session(region_name=self.region))
 
     # --- SageMaker training ------------------------------------------------------------------------------
 
@@ -114,12 +130,9 @@ class EmulatedCompute:
         shutil.rmtree(root, ignore_errors=True)
         hyperparameters = {key: str(value) for key, value in (request.get("HyperParameters") or {}).items()}
         write_hyperparameters(root, hyperparameters)
-        env = {
-            **os.environ,
-            "PULSO_SM_ROOT": str(root),
-            "TRAINING_JOB_NAME": name,
-            "SM_NUM_CPUS": str(os.cpu_count() or 1),
-        }
+        env = job_environment(
+            {"PULSO_SM_ROOT": str(root), "TRAINING_JOB_NAME": name, "SM_NUM_CPUS": str(os.cpu_count() or 1)}
+        )
         for channel in request.get("InputDataConfig") or []:
             source = channel["DataSource"]["S3DataSource"]["S3Uri"]
             target = channel_dir(root, channel["ChannelName"])
@@ -128,6 +141,10 @@ class EmulatedCompute:
                 raise JobFailedError(f"ClientError: no objects under the {channel['ChannelName']} channel {source}")
             env[f"SM_CHANNEL_{channel['ChannelName'].upper()}"] = str(target)
         env.update({key: str(value) for key, value in (request.get("Environment") or {}).items()})
+        if env.get(CONFIG_URI_ENV, "").startswith("s3://"):
+            bucket, key = split_s3_uri(env[CONFIG_URI_ENV])
+            self._s3().download_file(bucket, key, str(root / "pulso-config.json"))
+            env[CONFIG_URI_ENV] = str(root / "pulso-config.json")
         checkpoint_uri = (request.get("CheckpointConfig") or {}).get("S3Uri")
         if checkpoint_uri:
             self.download_prefix(checkpoint_uri, root / "checkpoints")
@@ -201,7 +218,7 @@ class EmulatedCompute:
             "content_type": request["TransformInput"].get("ContentType", "application/jsonlines"),
             "accept": request["TransformOutput"].get("Accept", "application/jsonlines"),
         }
-        env = {**os.environ, **(container.get("Environment") or {}), **(request.get("Environment") or {})}
+        env = job_environment({**(container.get("Environment") or {}), **(request.get("Environment") or {})})
         command = [
             sys.executable,
             str(TRANSFORM_CONTAINER),
@@ -226,7 +243,7 @@ class EmulatedCompute:
         module = importlib.import_module(module_name)
         cached_config = importlib.import_module("lambdas.common").config
         self.log(f"[lambda {function_name}] invoked")
-        with _ENVIRONMENT_LOCK, patched_environment(environment):
+        with _ENVIRONMENT_LOCK, patched_environment(environment, unset=JOB_HIDDEN_ENV):
             cached_config.cache_clear()  # every local invocation is a cold start: it reads the configuration anew
             try:
                 return getattr(module, function)(event, _LambdaContext(function_name))
@@ -235,9 +252,11 @@ class EmulatedCompute:
 
 
 @contextlib.contextmanager
-def patched_environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the duration of the block, then restore what was there."""
-    saved = {key: os.environ.get(key) for key in values}
+def patched_environment(values: dict[str, str], unset: Iterable[str] = ()) -> Iterator[None]:
+    """Set environment variables (after removing those in `unset`) for the block, then restore what was there."""
+    saved = {key: os.environ.get(key) for key in (*unset, *values)}
+    for key in unset:
+        os.environ.pop(key, None)
     os.environ.update(values)
     try:
         yield

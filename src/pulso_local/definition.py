@@ -13,12 +13,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pulso.config import PulsoConfig
+from pulso.config import PulsoConfig, config_uri
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO_ROOT / "statemachine" / "pipeline.asl.json.tftpl"
 _PLACEHOLDER = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"|\$\{([a-z_]+)\}')
 _IN_STRING = re.compile(r"\$\{([a-z_]+)\}")
+
+
+# The functions the state machine invokes (on_upload and approve_topics are started by S3 events).
+STATE_MACHINE_LAMBDAS = ("read_manifest", "quality_gate", "find_champion", "record_run")
 
 
 class TemplateError(ValueError):
@@ -48,6 +52,21 @@ def render(template: str, values: Mapping[str, Any]) -> str:
     return rendered
 
 
+def task_timeouts(config: PulsoConfig) -> dict[str, int]:
+    """`TimeoutSeconds` of every Task, by template variable: the job's or function's own limit plus a margin,
+    so the service's own timeout (a clear error) comes first. Terraform's orchestration module computes the
+    same from the same configuration."""
+    limits = config.pipeline.limits
+    margin = limits.task_timeout_margin_seconds
+    sagemaker = config.pipeline.sagemaker
+    training = sagemaker.max_wait_seconds if sagemaker.use_spot else sagemaker.max_runtime_seconds
+    timeouts = {f"timeout_{job}": minutes * 60 + margin for job, minutes in limits.glue_job_timeout_minutes.items()}
+    timeouts.update({f"timeout_{key}": limits.lambdas[key].timeout_seconds + margin for key in STATE_MACHINE_LAMBDAS})
+    timeouts.update(timeout_training=training + margin, timeout_transform=limits.transform_timeout_seconds,
+                    timeout_api_call=margin)  # fmt: skip
+    return timeouts
+
+
 def definition_values(
     config: PulsoConfig,
     *,
@@ -55,9 +74,16 @@ def definition_values(
     region: str,
     kms_key_arn: str,
     retry_interval_seconds: int,
-    execution_timeout_seconds: int = 6 * 3600,
+    images: Mapping[str, str],
 ) -> dict[str, Any]:
-    """The template's variables for one deployment, from the shared configuration."""
+    """The template's variables for one deployment, from the shared configuration.
+
+    `images` holds the deployment's `training_image` and `inference_image` URIs, resolved for `region` at build
+    time (`pulso_local.image_uris.resolve_images`; Terraform reads the same from `images.json`).
+    """
+    missing = sorted({"training_image", "inference_image"} - {key for key, uri in images.items() if uri})
+    if missing:
+        raise TemplateError(f"images lacks {', '.join(missing)}")
 
     def name(key: str) -> str:
         return config.resource_name(key, account_id=account_id)
@@ -88,8 +114,8 @@ def definition_values(
         "sns_topic_arn": arn("sns", name("sns_topic")),
         "sagemaker_role_arn": f"arn:aws:iam::{account_id}:role/{name('roles.sagemaker')}",
         "model_package_group": name("model_package_group"),
-        "training_image": sagemaker.training_image.format(region=region),
-        "inference_image": sagemaker.inference_image.format(region=region),
+        "training_image": images["training_image"],
+        "inference_image": images["inference_image"],
         "framework_version": sagemaker.framework_version,
         "training_instance_type": sagemaker.training_instance_type,
         "transform_instance_type": sagemaker.transform_instance_type,
@@ -112,8 +138,13 @@ def definition_values(
         "training_jobs_prefix": layout["training_jobs"],
         "transform_output_prefix": layout["transform_output"],
         "messages_prefix": config.table("messages").prefix,
+        # The effective configuration the training job and the transform model read ($PULSO_CONFIG_URI).
+        "config_uri": config_uri(config, account_id),
+        # "Check the request" rejects a profile the configuration does not know (one rule per profile).
+        "known_profile_rules": [{"Variable": "$.profile", "StringEquals": name} for name in sorted(config.profiles)],
         "retry_interval_seconds": retry_interval_seconds,
-        "execution_timeout_seconds": execution_timeout_seconds,
+        "execution_timeout_seconds": config.pipeline.limits.execution_timeout_seconds,
+        **task_timeouts(config),
     }
 
 

@@ -9,7 +9,12 @@ but runs no compute, and its Step Functions interpreter lacks `glue:startJobRun.
   `.sync` result is the Describe* response, a failed job fails the task with `States.TaskFailed`, an API
   error becomes `Glue.<Code>` / `SageMaker.<Code>`;
 - wraps moto's Glue `FakeJob.start_job_run`, SageMaker `create_training_job` / `create_transform_job` and
-  Lambda `LambdaFunction.invoke`, so that they run the project's real code through a `LocalCompute`.
+  Lambda `LambdaFunction.invoke`, so that they run the project's real code through a `LocalCompute`;
+- refuses what AWS refuses and moto accepts (`pulso_local.aws_rules`, listed in `docs/aws-contracts.md`):
+  a Choice comparison on a missing path fails the execution with `States.Runtime` (And/Or evaluate every
+  rule, so a definition cannot lean on short-circuiting); reserved or oversized Glue arguments; SNS subjects
+  of 100 characters or more and messages over 256 KB; SageMaker names outside AWS's pattern and non-string
+  hyperparameters; a Lambda invocation or a Glue run that outlives the function's or the job's timeout.
 
 `MOTO_INTERNALS` lists every moto attribute used here; `tests/integration/test_emulator_internals.py`
 checks they still exist, so a moto upgrade fails loudly instead of silently running nothing.
@@ -30,8 +35,13 @@ from typing import Any, ClassVar, NamedTuple, Protocol
 import boto3
 from botocore.exceptions import ClientError
 from moto.awslambda.models import LambdaFunction
-from moto.glue.models import FakeJob, FakeJobRun
+from moto.glue.exceptions import InvalidInputException
+from moto.glue.models import FakeJob, FakeJobRun, GlueBackend
+from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import SageMakerModelBackend
+from moto.sagemaker.responses import SageMakerResponse
+from moto.sns.exceptions import InvalidParameterValue
+from moto.sns.models import SNSBackend
 from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
 from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
@@ -42,6 +52,15 @@ from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name
 from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
     StatesErrorNameType,
 )
+from moto.stepfunctions.parser.asl.component.state.choice.comparison.comparison import (
+    ComparisonCompositeAnd,
+    ComparisonCompositeOr,
+)
+from moto.stepfunctions.parser.asl.component.state.choice.comparison.comparison_operator_type import (
+    ComparisonOperatorType,
+)
+from moto.stepfunctions.parser.asl.component.state.choice.comparison.comparison_variable import ComparisonVariable
+from moto.stepfunctions.parser.asl.component.state.choice.comparison.variable import NoSuchVariable
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import state_task_factory
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resource import ResourceCondition
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import (
@@ -50,17 +69,26 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
+from pulso_local import aws_rules
+
 MOTO_INTERNALS: dict[object, tuple[str, ...]] = {
-    FakeJob: ("start_job_run", "name", "command"),
+    FakeJob: ("start_job_run", "name", "command", "timeout"),
     FakeJobRun: ("as_dict", "job_run_id", "status"),
+    GlueBackend: ("create_job",),
     SageMakerModelBackend: (
         "create_training_job",
         "create_transform_job",
+        "create_model",
         "training_jobs",
         "transform_jobs",
         "_models",
     ),
-    LambdaFunction: ("invoke", "function_name", "handler", "environment_vars"),
+    SageMakerResponse: ("create_training_job", "_get_param"),
+    SNSBackend: ("publish",),
+    LambdaFunction: ("invoke", "function_name", "handler", "environment_vars", "timeout"),
+    ComparisonVariable: ("_eval_body", "variable", "comparison_function"),
+    ComparisonCompositeAnd: ("_eval_body", "rules"),
+    ComparisonCompositeOr: ("_eval_body", "rules"),
     state_task_factory: ("state_task_service_for",),
     ExecutionWorker: ("_get_evaluation_environment",),
     StateTaskServiceCallback: (
@@ -72,6 +100,11 @@ MOTO_INTERNALS: dict[object, tuple[str, ...]] = {
 }
 
 _SYNC_POLL_SECONDS = 0.05
+# CreateTrainingJob's Environment by job name, from the request (moto drops it) to the local compute.
+_training_environments: dict[str, dict[str, str]] = {}
+_training_environments_lock = threading.Lock()
+_GLUE_MINUTE_SECONDS = 60  # a Glue timeout is in minutes (tests shorten the minute)
+_COMMON_ERROR_CODES = frozenset({"ThrottlingException", "Throttling", "InternalFailure", "ServiceUnavailable"})
 _RUNNING = frozenset({"InProgress", "Stopping", "STARTING", "RUNNING", "STOPPING", "WAITING"})
 _FAILED = frozenset({"Failed", "Stopped", "FAILED", "STOPPED", "ERROR", "TIMEOUT"})
 
@@ -141,6 +174,7 @@ class _SyncService(StateTaskServiceCallback):
 
     service_name = ""
     error_prefix = ""
+    base_exception = ""
     # action -> how its `.sync` form follows the job; None: request/response only
     actions: ClassVar[dict[str, _SyncSpec | None]] = {}
 
@@ -160,9 +194,17 @@ class _SyncService(StateTaskServiceCallback):
             return None
         return set()
 
+    def _error_name(self, code: str) -> str:
+        """`<Service>.<Exception>` as Step Functions names a service error: modelled errors with the Exception
+        suffix (docs/aws-contracts.md), common errors (throttling, internal failures) as the service's base
+        exception."""
+        if code in _COMMON_ERROR_CODES:
+            return f"{self.error_prefix}.{self.base_exception}"
+        return f"{self.error_prefix}.{code if code.endswith('Exception') else code + 'Exception'}"
+
     def _from_error(self, env: Any, ex: Exception) -> FailureEvent:
         if isinstance(ex, ClientError):
-            name = f"{self.error_prefix}.{ex.response['Error']['Code']}"
+            name = self._error_name(ex.response["Error"]["Code"])
             return FailureEvent(
                 env=env,
                 error_name=CustomErrorName(name),
@@ -230,6 +272,7 @@ class _SyncService(StateTaskServiceCallback):
 class GlueTaskService(_SyncService):
     service_name = "glue"
     error_prefix = "Glue"
+    base_exception = "AWSGlueException"
     actions: ClassVar[dict[str, _SyncSpec | None]] = {
         "start_job_run": _SyncSpec(
             "get_job_run", lambda p: {"JobName": p["JobName"], "RunId": p["JobRunId"]}, "JobRun", "JobRunState"),
@@ -242,6 +285,7 @@ class GlueTaskService(_SyncService):
 class SageMakerTaskService(_SyncService):
     service_name = "sagemaker"
     error_prefix = "SageMaker"
+    base_exception = "AmazonSageMakerException"
     actions: ClassVar[dict[str, _SyncSpec | None]] = {
         "create_training_job": _SyncSpec(
             "describe_training_job", lambda p: {"TrainingJobName": p["TrainingJobName"]}, None, "TrainingJobStatus"),
@@ -269,10 +313,21 @@ def _require_compute() -> LocalCompute:
     return _compute
 
 
+def _glue_create_job(original: Callable[..., Any], backend: GlueBackend, *args: Any, **kwargs: Any) -> Any:
+    problem = aws_rules.glue_arguments_problem(kwargs.get("default_arguments") or {})
+    if problem:
+        raise InvalidInputException("CreateJob", problem)
+    return original(backend, *args, **kwargs)
+
+
 def _glue_start_job_run(original: Callable[..., str], job: FakeJob, *args: Any, **kwargs: Any) -> str:
+    problem = aws_rules.glue_arguments_problem({**job.default_arguments, **(kwargs.get("arguments") or {})})
+    if problem:
+        raise InvalidInputException("StartJobRun", problem)
     run_id = original(job, *args, **kwargs)
     run = next(item for item in job.job_runs if item.job_run_id == run_id)
     run.status = "RUNNING"
+    started = time.monotonic()
     try:
         _require_compute().run_glue_job(job.name, job.command.get("ScriptLocation", ""), dict(run.arguments or {}))
     except Exception as error:
@@ -280,6 +335,11 @@ def _glue_start_job_run(original: Callable[..., str], job: FakeJob, *args: Any, 
         run.error_message = f"{type(error).__name__}: {error}"
     else:
         run.status = "SUCCEEDED"
+    minutes = run.timeout or job.timeout
+    if minutes and time.monotonic() - started > minutes * _GLUE_MINUTE_SECONDS:
+        # Glue stops a run at its timeout: the run is TIMEOUT whatever the script did.
+        run.status = "TIMEOUT"
+        run.error_message = f"Job run timed out after {minutes} minutes"
     run.completed_on = dt.datetime.now(dt.UTC)
     return run_id
 
@@ -291,14 +351,39 @@ def _glue_run_as_dict(original: Callable[..., dict[str, Any]], run: FakeJobRun) 
     return described
 
 
+def _check_sagemaker_name(kind: str, name: str) -> None:
+    problem = aws_rules.sagemaker_name_problem(kind, name)
+    if problem:
+        raise ValidationError(problem)
+
+
+def _sagemaker_create_model(original: Callable[..., Any], backend: SageMakerModelBackend, **request: Any) -> Any:
+    _check_sagemaker_name("modelName", request["model_name"])
+    return original(backend, **request)
+
+
+def _sagemaker_training_request(original: Callable[..., Any], response: SageMakerResponse) -> Any:
+    """moto's CreateTrainingJob drops `Environment`, which SageMaker gives the training container: keep it for
+    the local compute (the job's own request, as the definition builds it: PULSO_RUN_ID, PULSO_CONFIG_URI)."""
+    with _training_environments_lock:
+        _training_environments[response._get_param("TrainingJobName")] = response._get_param("Environment") or {}
+    return original(response)
+
+
 def _sagemaker_create_training_job(original: Callable[..., Any], backend: SageMakerModelBackend, **request: Any) -> Any:
+    with _training_environments_lock:
+        environment = _training_environments.pop(request["training_job_name"], {})
+    _check_sagemaker_name("trainingJobName", request["training_job_name"])
+    problem = aws_rules.hyperparameters_problem(request.get("hyper_parameters"))
+    if problem:
+        raise ValidationError(problem)
     metric_definitions = list(request.get("algorithm_specification", {}).get("MetricDefinitions", []))
     created = original(backend, **request)
     job = backend.training_jobs[request["training_job_name"]]
     job.algorithm_specification["MetricDefinitions"] = metric_definitions  # moto overwrites them
     job.training_job_status = job.secondary_status = "InProgress"
     try:
-        result = _require_compute().run_training_job(_described(job))
+        result = _require_compute().run_training_job({**_described(job), "Environment": environment})
     except JobFailedError as failure:
         job.training_job_status = job.secondary_status = "Failed"
         job.failure_reason = str(failure)
@@ -313,6 +398,7 @@ def _sagemaker_create_training_job(original: Callable[..., Any], backend: SageMa
 def _sagemaker_create_transform_job(
     original: Callable[..., Any], backend: SageMakerModelBackend, **request: Any
 ) -> Any:
+    _check_sagemaker_name("transformJobName", request["transform_job_name"])
     created = original(backend, **request)
     job = backend.transform_jobs[request["transform_job_name"]]
     job.transform_job_status = "InProgress"
@@ -337,6 +423,7 @@ def _lambda_invoke(
     original: Callable[..., Any], function: LambdaFunction, body: str, request_headers: Any, response_headers: Any
 ) -> Any:
     event = json.loads(body) if body else {}
+    started = time.monotonic()
     try:
         result = _require_compute().invoke_lambda(
             function.function_name, function.handler, dict(function.environment_vars or {}), event
@@ -348,7 +435,63 @@ def _lambda_invoke(
             "errorMessage": str(error),
             "stackTrace": traceback.format_exception(error)[-5:],
         }
+    elapsed = time.monotonic() - started
+    if elapsed > float(function.timeout):
+        # Lambda stops a function at its timeout: the invocation fails whatever the handler returned.
+        response_headers["x-amz-function-error"] = "Unhandled"
+        result = {"errorType": "Sandbox.Timedout", "errorMessage": f"Task timed out after {elapsed:.2f} seconds"}
     return json.dumps(result).encode("utf-8")
+
+
+def _sns_publish(original: Callable[..., Any], backend: SNSBackend, *args: Any, **kwargs: Any) -> Any:
+    message = kwargs.get("message", args[0] if args else "")
+    problem = aws_rules.sns_publish_problem(kwargs.get("subject"), message)
+    if problem:
+        raise InvalidParameterValue(f"Invalid parameter: {problem}")
+    return original(backend, *args, **kwargs)
+
+
+def _runtime_error(env: Any, cause: str) -> FailureEventException:
+    return FailureEventException(
+        FailureEvent(
+            env=env,
+            error_name=StatesErrorName(typ=StatesErrorNameType.StatesRuntime),
+            event_type=HistoryEventType.TaskFailed,
+            event_details=EventDetails(
+                taskFailedEventDetails=TaskFailedEventDetails(
+                    error=StatesErrorNameType.StatesRuntime.to_name(), cause=cause
+                )
+            ),
+        )
+    )
+
+
+def _choice_comparison(original: Callable[..., Any], comparison: ComparisonVariable, env: Any) -> None:
+    """On AWS a comparison whose Variable path does not exist fails the execution (States.Runtime, which no
+    Catch can handle); only IsPresent may look at a missing path. moto treats it as false."""
+    if comparison.comparison_function.operator_type != ComparisonOperatorType.IsPresent:
+        comparison.variable.eval(env)
+        value = env.stack.pop()
+        if isinstance(value, NoSuchVariable):
+            path = comparison.variable.string_sampler.literal_value
+            raise _runtime_error(
+                env, f"Invalid path '{path}': The choice state's condition path references an invalid value."
+            )
+    original(comparison, env)
+
+
+def _every_rule(combine: Callable[[list[bool]], bool]) -> Callable[..., None]:
+    """And/Or that evaluate every nested rule: a definition must guard a comparison with an earlier Choice
+    rule (rules are tried in order), never with a sibling inside And/Or."""
+
+    def evaluate(original: Callable[..., Any], composite: Any, env: Any) -> None:
+        outcomes = []
+        for rule in composite.rules:
+            rule.eval(env)
+            outcomes.append(bool(env.stack.pop()))
+        env.stack.append(combine(outcomes))
+
+    return evaluate
 
 
 def _execution_environment(original: Callable[..., Any], worker: ExecutionWorker) -> Any:
@@ -392,9 +535,16 @@ def install() -> None:
             raise RuntimeError(f"moto changed: {', '.join(missing)} no longer exist (pin it as requirements.lock does)")
         original_factory = state_task_factory.state_task_service_for
         state_task_factory.state_task_service_for = functools.partial(_service_for, original_factory)
+        _wrap(GlueBackend, "create_job", _glue_create_job)
         _wrap(FakeJob, "start_job_run", _glue_start_job_run)
+        _wrap(SageMakerModelBackend, "create_model", _sagemaker_create_model)
+        _wrap(SNSBackend, "publish", _sns_publish)
+        _wrap(ComparisonVariable, "_eval_body", _choice_comparison)
+        _wrap(ComparisonCompositeAnd, "_eval_body", _every_rule(all))
+        _wrap(ComparisonCompositeOr, "_eval_body", _every_rule(any))
         _wrap(FakeJobRun, "as_dict", _glue_run_as_dict)
         _wrap(SageMakerModelBackend, "create_training_job", _sagemaker_create_training_job)
+        _wrap(SageMakerResponse, "create_training_job", _sagemaker_training_request)
         _wrap(SageMakerModelBackend, "create_transform_job", _sagemaker_create_transform_job)
         _wrap(LambdaFunction, "invoke", _lambda_invoke)
         _wrap(ExecutionWorker, "_get_evaluation_environment", _execution_environment)
@@ -403,8 +553,8 @@ def install() -> None:
 
 # Attributes set in __init__ (present on instances, not on the class).
 _INSTANCE_ATTRIBUTES = {
-    "name", "command", "job_run_id", "status", "training_jobs", "transform_jobs", "_models", "function_name",
-    "handler", "environment_vars",
+    "name", "command", "timeout", "job_run_id", "status", "training_jobs", "transform_jobs", "_models",
+    "function_name", "handler", "environment_vars", "variable", "comparison_function", "rules",
 }  # fmt: skip
 
 

@@ -135,7 +135,7 @@ class LocalRuntime:
     def start(self, input_uri: str, profile: str, mode: str, run_id: str) -> str:
         return self.start_execution({"input": input_uri, "profile": profile, "mode": mode}, run_id)
 
-    def start_execution(self, request: dict[str, Any], run_id: str) -> str:
+    def start_execution(self, request: Any, run_id: str) -> str:
         """Start the state machine with `request` as the execution input and `run_id` as its name; the ARN."""
         return boto3.client("stepfunctions").start_execution(
             stateMachineArn=self.account.state_machine_arn, name=run_id, input=json.dumps(request)
@@ -291,6 +291,19 @@ class LocalRuntime:
         self.log(f"run {run_id}: {input_uri} (profile {profile}, mode {mode})")
         report = self.follow(self.start(input_uri, profile, mode, run_id))
         self.workspace.append_history(_history_entry(report, mode, profile, str(path)))
+        return report
+
+    def start_request(self, request: Any, run_id: str | None = None) -> RunReport:
+        """An execution with exactly `request` as its input (what `aws stepfunctions start-execution` sends),
+        followed to its end and added to the history."""
+        run_id = run_id or f"run-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}-{os.urandom(2).hex()}"
+        self.log(f"run {run_id}: execution input {json.dumps(request)[:300]}")
+        report = self.follow(self.start_execution(request, run_id))
+        fields = request if isinstance(request, dict) else {}
+        mode, profile = fields.get("mode"), fields.get("profile")
+        self.workspace.append_history(
+            _history_entry(report, str(mode) if mode is not None else "invalid", profile, str(fields.get("input")))
+        )
         return report
 
     def discover(self, request: dict[str, Any]) -> RunReport:

@@ -64,6 +64,8 @@ def run(env: TrainingEnvironment) -> dict[str, Any]:
     hp = parse_hyperparameters(env.hyperparameters)
     torch.set_num_threads(hp.num_threads or env.num_cpus)
     _seed_everything(hp.seed)
+    # The deployment's effective configuration: $PULSO_CONFIG_URI, which the state machine sets in the training
+    # job's Environment (unset: the bundled configuration). An unreadable one fails the job with a ConfigError.
     config = load_config()
     label_names = list(config.labels.names)
 

@@ -8,6 +8,11 @@ expects:
     code/inference/   the handler (model_fn, input_fn, predict_fn, output_fn) and the network definition
     code/pulso/       the shared package (the same normaliser as the ETL job)
     code/requirements.txt
+
+The inference container's toolkit imports the module named by SAGEMAKER_PROGRAM (`inference.py` -> `inference`)
+with code/ first on PYTHONPATH and takes the four functions from it: the `inference` package is that module
+(a code/inference.py beside it would be shadowed). At start the container runs `pip install -r
+code/requirements.txt`, which must stay free of requirements (the container may have no internet access).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bench.topics import curate
 
+from pulso.config import effective_config
 from tests.compat.test_publish_python39 import python39  # noqa: F401  (the Glue 3.9 interpreter fixture)
 from tests.conftest import REPO_ROOT, TWCS_SAMPLE, require
 
@@ -18,11 +19,11 @@ def test_discovery_runs_on_the_glue_library_set_and_falls_back_to_pca(python39: 
     require(TWCS_SAMPLE.is_file(), f"the twcs sample is missing ({TWCS_SAMPLE})", "PULSO_REQUIRE_SHARED_DATA")
     curate(tmp_path)
     overlay = tmp_path / "overlay.json"
-    overlay.write_text(json.dumps({"topics": {"k_min": 5, "k_max": 7, "silhouette_sample": 800}}))
+    overlay.write_text(json.dumps(effective_config({"topics": {"k_min": 5, "k_max": 7, "silhouette_sample": 800}})))
     argv = [python39, "-m", "glue_jobs.discover_job", "--run_id", "py39", "--transformed_root",
             str(tmp_path / "transformed"), "--outputs_root", str(tmp_path / "outputs"), "--models_root",
             str(tmp_path / "models"), "--request", '{"to_date": "2026-11-20", "days": 3}',
-            "--config_overlay", str(overlay), "--JOB_ID", "j_1"]  # fmt: skip
+            "--config_uri", str(overlay), "--JOB_ID", "j_1"]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
     result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]

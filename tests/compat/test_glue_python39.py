@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from pulso.config import effective_config
 from tests.conftest import REPO_ROOT, require
 
 GLUE_UNITS = [REPO_ROOT / "src" / "pulso", REPO_ROOT / "src" / "glue_jobs"]
@@ -47,12 +48,13 @@ def test_glue_units_compile_under_python39(python39: str) -> None:
 
 def run_job(python: str, input_dir: Path, output: Path, profile: str) -> dict[str, Any]:
     overlay = output.parent / f"{output.name}-overlay.json"
-    overlay.write_text(json.dumps({"etl": {"workers": 2, "parallel_min_bytes": 0, "chunk_rows": 2000}}))
+    etl = {"workers": 2, "parallel_min_bytes": 0, "chunk_rows": 2000}
+    overlay.write_text(json.dumps(effective_config({"etl": etl})))
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
     argv = [
-        python, "-m", "glue_jobs.etl_job", "--input", str(input_dir), "--profile", profile, "--mode", "predict",
+        python, "-m", "glue_jobs.etl_job", "--input", str(input_dir), "--profile", profile, "--run_mode", "predict",
         "--output_root", str(output), "--run_id", "compat", "--ingest_date", "2026-11-22",
-        "--config_overlay", str(overlay), "--JOB_ID", "j_1",
+        "--config_uri", str(overlay), "--JOB_ID", "j_1",
     ]  # fmt: skip
     result = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=output.parent, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]

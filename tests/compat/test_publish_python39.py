@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from pulso.config import effective_config
 from tests.conftest import REPO_ROOT, require
 
 RUN_ID = "compat"
@@ -89,11 +90,11 @@ def transform_output(folder: Path) -> Path:
 
 def run_job(python: str, inputs: Path, output: Path) -> dict[str, Any]:
     overlay = output.parent / f"{output.name}-overlay.json"
-    overlay.write_text(json.dumps({"etl": {"chunk_rows": 1000}}))
+    overlay.write_text(json.dumps(effective_config({"etl": {"chunk_rows": 1000}})))
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
     argv = [
         python, "-m", "glue_jobs.publish_job", "--predictions_input", str(inputs), "--output_root", str(output),
-        "--run_id", RUN_ID, "--ingest_date", "2026-11-22", "--config_overlay", str(overlay), "--JOB_ID", "j_1",
+        "--run_id", RUN_ID, "--ingest_date", "2026-11-22", "--config_uri", str(overlay), "--JOB_ID", "j_1",
     ]  # fmt: skip
     result = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=output.parent, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -11,16 +11,17 @@ import pandas as pd
 import pytest
 
 from glue_jobs.etl_job import run_job
+from pulso.config import effective_config
 
 
 def run_local(
     input_path: Path, output: Path, profile: str, etl: dict[str, int], mode: str = "predict"
 ) -> dict[str, Any]:
     overlay = output.with_suffix(".overlay.json")
-    overlay.write_text(json.dumps({"etl": etl}))
+    overlay.write_text(json.dumps(effective_config({"etl": etl})))
     argv = [
-        "--input", str(input_path), "--profile", profile, "--mode", mode, "--output_root", str(output),
-        "--run_id", "local-1", "--ingest_date", "2026-11-22", "--config_overlay", str(overlay),
+        "--input", str(input_path), "--profile", profile, "--run_mode", mode, "--output_root", str(output),
+        "--run_id", "local-1", "--ingest_date", "2026-11-22", "--config_uri", str(overlay),
     ]  # fmt: skip
     return run_job(argv)
 

@@ -21,7 +21,7 @@ import pytest
 
 import glue_jobs.parallel
 from glue_jobs.etl_job import main, run_job
-from pulso.config import load_config
+from pulso.config import effective_config, load_config
 from pulso.errors import AccountingError
 
 CONFIG = load_config()
@@ -37,7 +37,7 @@ def job_args(input_uri: str, buckets: dict[str, str], profile: str, mode: str = 
     args = {
         "input": input_uri,
         "profile": profile,
-        "mode": mode,
+        "run_mode": mode,
         "output_root": f"s3://{buckets['transformed']}/",
         "run_id": "run-1",
         "ingest_date": "2026-11-22",
@@ -239,7 +239,7 @@ def test_a_run_where_nothing_can_be_read_fails_with_one_line(boto3_session: Any,
     ("change", "message"),
     [
         ({"profile": "instagram"}, "pulso-etl: configuration error: unknown source profile 'instagram'"),
-        ({"mode": "train"}, "pulso-etl: configuration error: job argument --mode must be one of"),
+        ({"mode": "train"}, "pulso-etl: configuration error: job argument --run_mode must be one of"),
         (
             {"ingest_date": "22/11/2026"},
             "pulso-etl: configuration error: job argument --ingest_date must be YYYY-MM-DD",
@@ -279,10 +279,10 @@ def test_user_profile_from_an_s3_overlay_and_kms_uploads(boto3_session: Any, buc
             }
         }
     }
-    overlay_uri = put(boto3_session, buckets["raw"], "config/overlay.json", json.dumps(overlay))
+    overlay_uri = put(boto3_session, buckets["raw"], "config/overlay.json", json.dumps(effective_config(overlay)))
     data = "ticket;subject;body;mood\nT1;Refund;Still waiting for my refund;angry\nT2;Thanks;All good now;happy\n"
     input_uri = put(boto3_session, buckets["raw"], "incoming/helpdesk/tickets.csv", data)
-    argv = job_args(input_uri, buckets, "helpdesk", config_overlay=overlay_uri, kms_key_id=buckets["kms_key_id"])
+    argv = job_args(input_uri, buckets, "helpdesk", config_uri=overlay_uri, kms_key_id=buckets["kms_key_id"])
     manifest = run_job(argv, boto3_session)
     messages = read_table(boto3_session, manifest["outputs"]["messages"]).sort_values("message_id")
     assert messages["text"].tolist() == ["Refund\nStill waiting for my refund", "Thanks\nAll good now"]

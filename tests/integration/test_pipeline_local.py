@@ -19,6 +19,7 @@ import pytest
 from moto.core.exceptions import JsonRESTError
 
 from pulso.config import OVERLAY_ENV, load_config
+from pulso.requests import request_problem
 from pulso_local.account import ACCOUNT_ID
 from pulso_local.compute import EmulatedCompute
 from pulso_local.emulator import JobFailedError
@@ -31,7 +32,7 @@ FAST = {"epochs": 3, "hidden_size": 32, "glove_top_words": 5000, "patience": 2}
 TRAIN_PATH = [
     "Check the request", "Start the run", "Validate and transform the upload", "Read the run manifest",
     "Train or only predict?", "Train a candidate model", "Compare the candidate with the champion",
-    "Register the candidate model", "Find the newest approved model", "Anything to predict?", "Create the model",
+    "Register the candidate model", "Anything to predict?", "Find the newest approved model", "Create the model",
     "Predict sentiment in batch", "Publish the predictions", "Record the run", "Write the run report",
     "Notify success",
 ]  # fmt: skip
@@ -259,16 +260,38 @@ def test_a_transient_error_is_retried_under_a_new_job_name(tmp_path: Path, overl
     assert {job["TrainingJobName"] for job in jobs} == {f"{report.run_id}-train-0", f"{report.run_id}-train-1"}
 
 
-def test_a_request_without_mode_is_rejected_and_recorded(tmp_path: Path, overlay: Path) -> None:
-    with open_runtime(tmp_path / "home") as runtime:
-        arn = boto3.client("stepfunctions").start_execution(
-            stateMachineArn=runtime.account.state_machine_arn,
-            name="bad-request",
-            input=json.dumps({"input": "s3://x/y"}),
-        )["executionArn"]
-        report = runtime.follow(arn)
-    assert report.status == "FAILED"
-    assert "InvalidRequest" in report.error["cause"]
+BAD_REQUESTS = [
+    {"input": "s3://x/y"},
+    {"mode": 7},
+    {"mode": "retrain", "input": "s3://x/y", "profile": "tweets"},
+    {"mode": "predict"},
+    {"mode": "predict", "input": 3, "profile": "tweets"},
+    {"mode": "predict", "input": "/home/me/file.csv", "profile": "tweets"},
+    {"mode": "predict", "input": "s3://x/y"},
+    {"mode": "predict", "input": "s3://x/y", "profile": "instagram"},
+    "just a string",
+    [1, 2],
+]
+
+
+@pytest.mark.slow
+def test_every_bad_request_is_rejected_recorded_and_explained(tmp_path: Path, overlay: Path) -> None:
+    """On AWS a Choice rule on a missing field would fail the execution uncatchably (no record, no notice);
+    the emulated account fails such a definition the same way, so these runs prove the definition is safe."""
+    home = tmp_path / "home"
+    with open_runtime(home) as runtime:
+        reports = [runtime.start_request(request, f"bad-{index}") for index, request in enumerate(BAD_REQUESTS)]
+    profiles = load_config().profiles
+    for request, report in zip(BAD_REQUESTS, reports, strict=True):
+        reason = request_problem(request, profiles)
+        assert reason, request
+        assert report.status == "FAILED", request
+        assert report.states[:2] == ["Check the request", "Reject the request"], request
+        assert report.states[-len(FAILURE_TAIL) :] == FAILURE_TAIL
+        assert report.error == {"error": "PipelineFailed", "cause": f"InvalidRequest: {reason}"}
+        record = next(_outputs(home).glob(f"runs/ingest_date=*/run_id={report.run_id}.json"))
+        assert json.loads(record.read_text())["failure"] == f"InvalidRequest: {reason}"
+        assert f"Cause: {reason}" in report.notification
 
 
 @pytest.mark.slow
@@ -351,16 +374,51 @@ def test_a_drifting_run_warns_in_the_row_the_metrics_and_the_notification(
         database = load_config().resource_name("glue_database")
         registered = {
             table: [p["Values"] for p in glue.get_partitions(DatabaseName=database, TableName=table)["Partitions"]]
-            for table in ("messages", "quarantine", "predictions")
+            for table in ("messages", "quarantine", "predictions", "runs")
         }
     assert report.status == "SUCCEEDED", report.error
     assert {"DriftBreaches", "Drift_label_mix", "Drift_oov_rate"} <= metrics
+    record = json.loads(next(_outputs(home).glob(f"runs/ingest_date=*/run_id={report.run_id}.json")).read_text())
+    # Redshift Spectrum reads only registered partitions: every table the run wrote lists the run's partition.
+    assert [record["ingest_date"]] in registered.pop("runs")
     for table, values in registered.items():
         assert any(value[1] == report.run_id for value in values), f"{table}: the run's partition is not registered"
-    record = json.loads(next(_outputs(home).glob(f"runs/ingest_date=*/run_id={report.run_id}.json")).read_text())
     assert record["drift_status"] == "warning"
     assert record["drift_warnings"].startswith("label_mix ")
     assert "DRIFT WARNING: label_mix" in report.notification
     data = json.loads((_outputs(home) / f"reports/run_id={report.run_id}/report.json").read_text())
     assert data["drift"]["status"] == "warning"
     assert data["missing"]["evaluation"].startswith("predict mode")
+
+
+def _scheduled_request(runtime: LocalRuntime, scheduled_time: str) -> dict[str, Any]:
+    """What the daily schedule sends (terraform/modules/orchestration/locals.tf daily_input)."""
+    prefix = f"s3://{runtime.account.bucket('raw')}/incoming/tweets/batch/"
+    return {"input": prefix, "profile": "tweets", "mode": "predict", "scheduled_time": scheduled_time}
+
+
+@pytest.mark.slow
+def test_the_daily_run_predicts_the_previous_days_batch_folder_once(trained_home: tuple[Path, RunReport]) -> None:
+    home, _ = trained_home
+    with open_runtime(home) as runtime:
+        raw = runtime.account.bucket("raw")
+        boto3.client("s3").upload_file(str(UNLABELLED), raw, "incoming/tweets/batch/2026-12-04/drop.jsonl")
+        boto3.client("s3").upload_file(str(UNLABELLED), raw, "incoming/tweets/batch/2026-12-03/older.jsonl")
+        report = runtime.start_request(_scheduled_request(runtime, "2026-12-05T01:00:00Z"), "daily-1")
+    assert report.status == "SUCCEEDED", report.error
+    assert [item["object"].rsplit("/", 2)[-2] for item in report.files] == ["2026-12-04"]
+    assert len(predictions(home, report.run_id)) == report.totals["curated"] > 0
+
+
+def test_a_day_with_nothing_new_is_a_recorded_no_op(tmp_path: Path, overlay: Path) -> None:
+    """No model is needed when there is nothing to predict: the run succeeds and is recorded."""
+    home = tmp_path / "home"
+    with open_runtime(home) as runtime:
+        report = runtime.start_request(_scheduled_request(runtime, "2026-12-05T01:00:00Z"), "daily-empty")
+        entered = states_entered(runtime, report.run_id)
+    assert report.status == "SUCCEEDED", report.error
+    assert report.totals == {"read": 0, "curated": 0, "quarantined": 0, "duplicates": 0}
+    assert "Find the newest approved model" not in entered
+    assert entered[-4:] == ["Anything to predict?", "Record the run", "Write the run report", "Notify success"]
+    record = json.loads(next(_outputs(home).glob("runs/ingest_date=*/run_id=daily-empty.json")).read_text())
+    assert (record["status"], record["predictions"], record["rows_read"]) == ("SUCCEEDED", 0, 0)

@@ -20,7 +20,7 @@ import pytest
 
 from glue_jobs.predictions import JOB_COLUMNS, PredictionRows
 from glue_jobs.publish_job import main, run_job
-from pulso.config import load_config
+from pulso.config import effective_config, load_config
 from pulso.errors import AccountingError
 
 CONFIG = load_config()
@@ -203,10 +203,11 @@ def get_bytes(session: Any, uri: str) -> bytes:
 
 def test_publish_on_s3(boto3_session: Any, buckets: dict[str, str], outputs_bucket: str) -> None:
     input_uri = put_objects(boto3_session, outputs_bucket, f"transform-output/run_id={RUN_ID}/", transform_output())
-    overlay = put_objects(boto3_session, buckets["raw"], "config/", {"overlay.json": b'{"etl": {"chunk_rows": 4}}'})
+    stored = json.dumps(effective_config({"etl": {"chunk_rows": 4}})).encode()
+    overlay = put_objects(boto3_session, buckets["raw"], "config/", {"overlay.json": stored})
     root = f"s3://{outputs_bucket}/"
     started = utc_now()
-    argv = job_argv(input_uri, root, config_overlay=overlay + "overlay.json", kms_key_id=buckets["kms_key_id"])
+    argv = job_argv(input_uri, root, config_uri=overlay + "overlay.json", kms_key_id=buckets["kms_key_id"])
     summary = run_job(argv, boto3_session)
 
     assert {key: summary[key] for key in EXPECTED_COUNTS} == EXPECTED_COUNTS
@@ -300,8 +301,8 @@ def test_a_line_longer_than_the_limit_is_an_error_record_and_reading_goes_on(tmp
     huge = json.dumps({**PREDICTIONS[0], "message_id": "h" * 5000}).encode() + b"\n"
     inputs = write_objects(tmp_path / "in", {"a.jsonl.out": jsonl(PREDICTIONS[1]) + huge + jsonl(PREDICTIONS[2])})
     overlay = tmp_path / "overlay.json"
-    overlay.write_text(json.dumps({"etl": {"max_record_bytes": 1000}}))
-    summary = run_job(job_argv(str(inputs), str(tmp_path / "out"), config_overlay=str(overlay)))
+    overlay.write_text(json.dumps(effective_config({"etl": {"max_record_bytes": 1000}})))
+    summary = run_job(job_argv(str(inputs), str(tmp_path / "out"), config_uri=str(overlay)))
     assert {key: summary[key] for key in ("lines", "predictions", "errors")} == {
         "lines": 3,
         "predictions": 2,

@@ -1,10 +1,10 @@
 """`terraform apply` of the dev environment against a moto server, then no drift, then `terraform destroy`.
 
-The dev root is copied with what it reads (shared configuration, state machine, SQL, Glue scripts, artifacts) into
-a temporary tree, where a provider override file points every endpoint at the local server. The one local-only
-setting is `enable_deny_policies = false`: moto enforces conditional Deny bucket policies with the conditions
-ignored, so the TLS-only and deny-unencrypted statements would refuse every request. Everything else is applied as
-it would be on AWS.
+The dev root is copied with what it reads (shared configuration, state machine, SQL, Glue scripts, artifacts, the
+SageMaker image URIs resolved for its region) into a temporary tree, where a provider override file points every
+endpoint at the local server. The one local-only setting is `enable_deny_policies = false`: moto enforces
+conditional Deny bucket policies with the conditions ignored, so the TLS-only and deny-unencrypted statements would
+refuse every request. Everything else is applied as it would be on AWS.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import boto3
 import pytest
 
 from pulso.config import load_config
+from pulso_local.image_uris import resolve_images
 from tests.conftest import REPO_ROOT, require_terraform
 from tests.emulated_aws_server import RELIED_ON, asl_diagnostics, emulated_aws_server
 
@@ -58,8 +59,11 @@ def copy_dev_root(destination: Path) -> Path:
     """Copy the dev root and everything it reads by relative path; build the artifacts there. Its folder."""
     for relative in COPIED:
         shutil.copytree(REPO_ROOT / relative, destination / relative, ignore=IGNORED)
-    subprocess.run([sys.executable, "-m", "pulso_local.artifacts", str(destination / "terraform" / "build")],
+    build = destination / "terraform" / "build"
+    subprocess.run([sys.executable, "-m", "pulso_local.artifacts", str(build)],
                    check=True, capture_output=True, timeout=300)  # fmt: skip
+    images = [sys.executable, "-m", "pulso_local.image_uris", "--region", REGION, "--out", str(build / "images.json")]
+    subprocess.run(images, check=True, capture_output=True, timeout=300)
     return destination / "terraform" / "environments" / "dev"
 
 
@@ -154,9 +158,10 @@ def _assert_deployed(endpoint: str, terraform: Terraform) -> None:
         assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
 
     state_machine_arn = terraform.output("state_machine_arn")
-    assert client("stepfunctions").describe_state_machine(stateMachineArn=state_machine_arn)["name"] == name(
-        "state_machine"
-    )
+    described_machine = client("stepfunctions").describe_state_machine(stateMachineArn=state_machine_arn)
+    assert described_machine["name"] == name("state_machine")
+    training = json.loads(described_machine["definition"])["States"]["Train a candidate model"]["Parameters"]
+    assert training["AlgorithmSpecification"]["TrainingImage"] == resolve_images(config, REGION)["training_image"]
 
     glue = client("glue")
     for table in config.tables.values():

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from glue_jobs.transform import CURATED_COLUMNS, QUARANTINE_COLUMNS
-from pulso.config import OVERLAY_ENV, default_config_text, load_config
+from pulso.config import (
+    CONFIG_URI_ENV,
+    OVERLAY_ENV,
+    config_uri,
+    default_config_text,
+    effective_config,
+    load_config,
+    read_config,
+)
 from pulso.errors import ConfigError
+from pulso_local.effective_config import main as effective_config_main
+from pulso_local.effective_config import sources_path
 
 
 def test_bundled_configuration_is_plain_json_with_the_four_tables() -> None:
@@ -36,6 +48,14 @@ def test_resource_names_are_rendered_from_patterns() -> None:
         config.resource_name("buckets.models")
     with pytest.raises(ConfigError, match=r"unknown resource 'buckets\.nope'"):
         config.resource_name("buckets.nope")
+
+
+def test_the_framework_is_configured_and_its_image_uris_are_not() -> None:
+    sagemaker = load_config().pipeline.sagemaker
+    assert re.fullmatch(r"\d+\.\d+\.\d+", sagemaker.framework_version)
+    assert re.fullmatch(r"py3\d+", sagemaker.py_version)
+    assert not {"training_image", "inference_image"} & set(json.loads(default_config_text())["pipeline"]["sagemaker"])
+    assert "dkr.ecr" not in default_config_text()  # resolved per region by pulso_local.image_uris
 
 
 def test_every_quarantine_reason_the_job_can_emit_is_documented() -> None:
@@ -112,6 +132,12 @@ def test_a_user_adds_a_profile_in_configuration(tmp_path: Path, monkeypatch: pyt
         ),
         ({"tables": {"messages": {"columns": [{"name": "x", "type": "varchar"}]}}}, "tables.messages.columns[0].type"),
         ({"surprise": 1}, "surprise: unknown key"),
+        (
+            {"pipeline": {"sagemaker": {"training_image": "763104351884.dkr.ecr.{region}.amazonaws.com/x:1"}}},
+            "pipeline.sagemaker.training_image: is no longer configured: image URIs are resolved per region",
+        ),
+        ({"pipeline": {"sagemaker": {"framework_version": "latest"}}}, "framework_version: must look like 2.5.1"),
+        ({"pipeline": {"sagemaker": {"py_version": "3.11"}}}, "pipeline.sagemaker.py_version: must look like py311"),
     ],
 )
 def test_invalid_configuration_is_a_clear_one_line_error(overlay: dict, message: str) -> None:
@@ -130,3 +156,89 @@ def test_overlay_file_problems_are_reported(tmp_path: Path) -> None:
     broken.write_text("{not json")
     with pytest.raises(ConfigError, match="is not valid JSON"):
         load_config(broken)
+
+
+# --- the effective configuration: what a deployment stores and every job reads ------------------------------
+
+GATE_AND_PROFILE = {
+    "pipeline": {"quality_gate": {"floor": 0.93}},
+    "profiles": {"helpdesk": {"format": "csv", "csv": {"delimiter": ";"}, "columns": {"text": ["body"]}}},
+}
+
+
+def test_the_effective_configuration_is_the_deep_merge_and_is_read_as_it_is(tmp_path: Path) -> None:
+    data = effective_config(GATE_AND_PROFILE)
+    assert data["pipeline"]["quality_gate"] == {"metric": "test_macro_recall", "floor": 0.93, "tolerance": 0.01}
+    assert {"helpdesk", "tweets", "twcs"} <= set(data["profiles"])  # nested objects merge, nothing is lost
+    path = tmp_path / "pulso-config.json"
+    path.write_text(json.dumps(data))
+    config = read_config(str(path))
+    assert config.pipeline.quality_gate.floor == 0.93
+    assert config.profile("helpdesk").csv.delimiter == ";"
+    # The stored document is the whole configuration: it is validated, never merged over the bundled file again.
+    partial = tmp_path / "partial.json"
+    partial.write_text(json.dumps({key: value for key, value in data.items() if key != "topics"}))
+    with pytest.raises(ConfigError, match=re.escape("config: topics: is required")):
+        read_config(str(partial))
+
+
+def test_config_uri_names_the_object_in_the_models_bucket() -> None:
+    config = load_config({})
+    assert config.layout["effective_config"] == "code/config/pulso.json"
+    assert config_uri(config, "123456789012") == "s3://pulso-dev-models-123456789012/code/config/pulso.json"
+
+
+def test_jobs_load_the_configuration_their_uri_names_from_s3(boto3_session, monkeypatch: pytest.MonkeyPatch) -> None:
+    s3 = boto3_session.client("s3")
+    s3.create_bucket(Bucket="pulso-dev-models-123456789012")
+    key = load_config({}).layout["effective_config"]
+    s3.put_object(Bucket="pulso-dev-models-123456789012", Key=key, Body=json.dumps(effective_config(GATE_AND_PROFILE)))
+    monkeypatch.delenv(OVERLAY_ENV, raising=False)
+    monkeypatch.setenv(CONFIG_URI_ENV, f"s3://pulso-dev-models-123456789012/{key}")
+    config = load_config()
+    assert config.pipeline.quality_gate.floor == 0.93
+    assert "helpdesk" in config.profiles
+
+
+def test_an_unreadable_configuration_uri_is_a_one_line_error(boto3_session, monkeypatch: pytest.MonkeyPatch) -> None:
+    boto3_session.client("s3").create_bucket(Bucket="pulso-dev-models-123456789012")
+    uri = "s3://pulso-dev-models-123456789012/code/config/missing.json"
+    monkeypatch.delenv(OVERLAY_ENV, raising=False)
+    monkeypatch.setenv(CONFIG_URI_ENV, uri)
+    with pytest.raises(ConfigError) as error:
+        load_config()
+    assert str(error.value).startswith(f"config: cannot read the configuration {uri}: NoSuchKey")
+    assert "\n" not in str(error.value)
+    with pytest.raises(ConfigError, match=r"config: 's3://bucket' is not an s3://bucket/key URI"):
+        read_config("s3://bucket")
+
+
+def test_a_job_never_reads_an_overlay_beside_its_configuration_uri(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = tmp_path / "pulso-config.json"
+    stored.write_text(json.dumps(effective_config({})))
+    monkeypatch.setenv(CONFIG_URI_ENV, str(stored))
+    monkeypatch.setenv(OVERLAY_ENV, str(tmp_path / "overlay.json"))
+    with pytest.raises(ConfigError, match="PULSO_CONFIG_URI and PULSO_CONFIG are both set"):
+        load_config()
+    assert load_config({"pipeline": {"quality_gate": {"floor": 0.6}}}).pipeline.quality_gate.floor == 0.6
+
+
+def test_the_effective_configuration_writer_records_its_inputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    overlay = tmp_path / "overlay.json"
+    overlay.write_text(json.dumps(GATE_AND_PROFILE))
+    out = tmp_path / "build" / "pulso-config.json"
+    assert effective_config_main(["--overlay", str(overlay), "--out", str(out)]) == 0
+    assert read_config(str(out)).pipeline.quality_gate.floor == 0.93
+    sources = json.loads(sources_path(out).read_text())
+    assert sources == {
+        "base_sha256": hashlib.sha256(default_config_text().encode()).hexdigest(),
+        "overlay_sha256": hashlib.sha256(overlay.read_bytes()).hexdigest(),
+    }
+    overlay.write_text(json.dumps({"profiles": {"x": {"format": "xml"}}}))
+    assert effective_config_main(["--overlay", str(overlay), "--out", str(tmp_path / "bad.json")]) == 2
+    assert capsys.readouterr().err.startswith("effective_config: config: profiles.x.format: must be one of")
+    assert not (tmp_path / "bad.json").exists()

@@ -8,14 +8,17 @@ import io
 import json
 import re
 import tarfile
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
 
-from lambdas import find_champion, on_upload, quality_gate, read_manifest, record_run
+from lambdas import common, find_champion, on_upload, quality_gate, read_manifest, record_run
 from lambdas.common import ObjectNotFoundError, parse_s3_uri, read_json
-from pulso.config import QualityGateSettings, load_config
+from pulso.config import CONFIG_URI_ENV, OVERLAY_ENV, QualityGateSettings, effective_config, load_config
+from pulso_local.account import glue_table_input
 
 CONFIG = load_config()
 GROUP = "pulso-test-sentiment"
@@ -156,6 +159,32 @@ def test_s3_notification_keys_are_url_decoded(boto3_session, state_machine: str)
     assert report["started"][0]["object"] == "s3://raw/incoming/tweets/my fileé.csv"
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        "incoming/tweets/march report.csv",
+        "incoming/tweets/réclamations été.csv",
+        "incoming/tweets/日本語 ファイル.jsonl",
+        "incoming/tweets/c++ 100% sure.csv",  # a literal + and % survive both shapes
+    ],
+)
+def test_both_event_shapes_give_the_same_key_and_the_same_run(key: str) -> None:
+    # S3 notifications carry the key form-encoded (space -> +, UTF-8 bytes -> %XX); EventBridge carries it plain.
+    notification = s3_notification("raw", quote_plus(key, safe="/"))
+    notification["Records"][0]["s3"]["object"]["versionId"] = "v1"
+    [from_notification] = on_upload.uploads_from_event(notification)
+    [from_eventbridge] = on_upload.uploads_from_event(eventbridge_event("raw", key, version_id="v1"))
+    assert from_notification.key == from_eventbridge.key == key
+    assert on_upload.execution_name(from_notification) == on_upload.execution_name(from_eventbridge)
+    plan = on_upload.plan_run(from_eventbridge, cfg=CONFIG)
+    assert plan.input == {"input": f"s3://raw/{key}", "profile": "tweets", "mode": "train_and_predict"}
+
+
+def test_a_notification_key_that_is_not_url_encoded_utf8_is_an_error() -> None:
+    with pytest.raises(ValueError, match="is not URL-encoded UTF-8"):
+        on_upload.uploads_from_event(s3_notification("raw", "incoming/tweets/bad%E9name.csv"))
+
+
 def test_without_version_id_the_etag_names_the_run(boto3_session, state_machine: str) -> None:
     event = eventbridge_event("raw", "incoming/tweets/a.csv", version_id=None, etag="etag9")
     report = on_upload.start_runs(event, state_machine_arn=state_machine, session=boto3_session)
@@ -194,6 +223,7 @@ def test_predict_folder_and_default_mode_choose_the_mode(boto3_session, state_ma
         ("elsewhere/tweets/x.csv", "key is not under incoming/"),
         ("incoming/x.csv", "no profile folder"),
         ("incoming/tweets/", "folder marker"),
+        ("incoming/tweets/batch/2026-12-04/x.csv", "the daily scheduled run predicts it"),
     ],
 )
 def test_objects_that_start_no_run_are_skipped_with_a_reason(
@@ -349,12 +379,17 @@ def evaluation(test: float | None, validation: float = 0.7) -> dict[str, Any]:
     return {"model_id": "job", "primary_metric": "macro_recall", "metrics": metrics}
 
 
-def model_archive(evaluation_json: dict[str, Any] | None, member_prefix: str = "") -> bytes:
-    """A model.tar.gz laid out as training packs it: sorted names, evaluation.json before the weights."""
+def model_archive(
+    evaluation_json: dict[str, Any] | None, member_prefix: str = "", *, weights_first: bool = False
+) -> bytes:
+    """A model.tar.gz laid out as training packs it (sorted names, evaluation.json before the weights), or with
+    `weights_first` in another order SageMaker may use: the weights first, evaluation.json last."""
     files: list[tuple[str, bytes]] = [("code/inference/handler.py", b"# handler\n"), ("config.json", b"{}")]
     if evaluation_json is not None:
         files.append(("evaluation.json", json.dumps(evaluation_json).encode()))
     files += [("model.pt", bytes(range(256)) * 512), ("vocab.json", b"[]")]
+    if weights_first:
+        files.sort(key=lambda item: (item[0] != "model.pt", item[0] == "evaluation.json"))
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
         for name, data in files:
@@ -372,9 +407,12 @@ def registry(boto3_session) -> Any:
     return sagemaker
 
 
-def upload_model(session, name: str, evaluation_json: dict[str, Any] | None, member_prefix: str = "") -> str:
+def upload_model(
+    session, name: str, evaluation_json: dict[str, Any] | None, member_prefix: str = "", *, weights_first: bool = False
+) -> str:
     key = f"training-jobs/{name}/output/model.tar.gz"
-    session.client("s3").put_object(Bucket=MODELS_BUCKET, Key=key, Body=model_archive(evaluation_json, member_prefix))
+    body = model_archive(evaluation_json, member_prefix, weights_first=weights_first)
+    session.client("s3").put_object(Bucket=MODELS_BUCKET, Key=key, Body=body)
     return f"s3://{MODELS_BUCKET}/{key}"
 
 
@@ -483,20 +521,48 @@ def test_without_a_test_split_the_validation_macro_recall_decides(boto3_session,
     )
 
 
-def test_gate_floor_and_tolerance_come_from_the_environment(
-    boto3_session, registry, monkeypatch: pytest.MonkeyPatch
+@pytest.fixture
+def gate_configuration(boto3_session, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[dict[str, Any]], None]]:
+    """Deploys an effective configuration (the bundled one + `overlay`) as Terraform does: an object in the models
+    bucket named by PULSO_CONFIG_URI; every call is a new deployment (a cold start reads it anew)."""
+    uri = f"s3://{MODELS_BUCKET}/code/config/pulso.json"
+
+    def deploy(overlay: dict[str, Any]) -> None:
+        boto3_session.client("s3").put_object(
+            Bucket=MODELS_BUCKET, Key="code/config/pulso.json", Body=json.dumps(effective_config(overlay))
+        )
+        monkeypatch.setenv(CONFIG_URI_ENV, uri)
+        common.config.cache_clear()
+
+    monkeypatch.delenv(OVERLAY_ENV, raising=False)
+    yield deploy
+    common.config.cache_clear()
+
+
+def test_gate_floor_and_tolerance_come_from_the_configuration(
+    boto3_session, registry, gate_configuration: Callable[[dict[str, Any]], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("GATE_FLOOR", "0.7")
+    gate_configuration({"pipeline": {"quality_gate": {"floor": 0.7}}})
+    monkeypatch.setenv("GATE_FLOOR", "0.1")  # the old side channel: ignored
     result = gate(boto3_session, 0.6629)
     assert result["decision"] == "rejected"
     assert result["reason"] == "candidate test_macro_recall 0.6629 < floor 0.70"
-    monkeypatch.setenv("GATE_FLOOR", "0.5")
-    monkeypatch.setenv("GATE_TOLERANCE", "0.1")
     register(registry, "Approved", {"test_macro_recall": "0.7500"})
-    assert gate(boto3_session, 0.6629)["decision"] == "approved"
-    monkeypatch.setenv("GATE_TOLERANCE", "lots")
-    with pytest.raises(ValueError, match="GATE_TOLERANCE must be a number"):
-        gate(boto3_session, 0.6629)
+    gate_configuration({"pipeline": {"quality_gate": {"floor": 0.5, "tolerance": 0.1}}})
+    result = gate(boto3_session, 0.6629)
+    assert result["decision"] == "approved"
+    assert "within 0.10 of champion version 1 (0.7500)" in result["reason"]
+
+
+def test_evaluation_json_is_found_after_the_weights(boto3_session, registry) -> None:
+    uri = upload_model(boto3_session, "sagemaker-order", evaluation(0.6629), weights_first=True)
+    body = boto3_session.client("s3").get_object(Bucket=MODELS_BUCKET, Key=uri.split("/", 3)[3])["Body"].read()
+    with tarfile.open(fileobj=io.BytesIO(body), mode="r:gz") as archive:
+        assert archive.getnames()[0] == "model.pt"
+        assert archive.getnames()[-1] == "evaluation.json"
+    assert quality_gate.read_evaluation(uri, session=boto3_session) == evaluation(0.6629)
+    event = {"model_artifacts": uri, "training_job_name": "t", "model_package_group": GROUP}
+    assert quality_gate.handler(event, None)["candidate"]["test_macro_recall"] == 0.6629
 
 
 def test_an_archive_without_evaluation_json_fails_clearly(boto3_session, registry) -> None:
@@ -561,8 +627,21 @@ def test_find_champion_without_metrics_reports_null(boto3_session, registry) -> 
 
 @pytest.fixture
 def outputs(boto3_session, buckets: dict[str, str]) -> str:
+    """The outputs bucket, and the runs table in the catalog (record_run registers its partitions there)."""
     boto3_session.client("s3").create_bucket(Bucket=OUTPUTS_BUCKET)
+    config = load_config()
+    glue = boto3_session.client("glue")
+    glue.create_database(DatabaseInput={"Name": config.resource_name("glue_database")})
+    runs = config.table("runs")
+    glue.create_table(DatabaseName=config.resource_name("glue_database"),
+                      TableInput=glue_table_input(runs, f"s3://{OUTPUTS_BUCKET}/{runs.prefix}"))  # fmt: skip
     return OUTPUTS_BUCKET
+
+
+def runs_partitions(boto3_session) -> list[list[str]]:
+    database = load_config().resource_name("glue_database")
+    found = boto3_session.client("glue").get_partitions(DatabaseName=database, TableName="runs")["Partitions"]
+    return [partition["Values"] for partition in found]
 
 
 RUN_ID = "up-0123456789abcdef0123456789abcdef"
@@ -644,8 +723,10 @@ def test_a_successful_run_is_recorded_and_summarised(boto3_session, outputs: str
         "predictions": 1200,
         "drift_status": None,
         "drift_warnings": None,
+        "failure": None,
         "ingest_date": "2026-11-22",
     }
+    assert runs_partitions(boto3_session) == [["2026-11-22"]]  # Redshift Spectrum reads registered partitions
     head = boto3_session.client("s3").head_object(
         Bucket=outputs, Key=f"runs/ingest_date=2026-11-22/run_id={RUN_ID}.json"
     )
@@ -755,7 +836,7 @@ def test_the_subject_is_short_ascii_on_one_line() -> None:
 
 
 def test_record_run_handler_finds_the_bucket_from_environment_or_account(
-    boto3_session, buckets: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    boto3_session, outputs: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     account_bucket = CONFIG.resource_name("buckets.outputs", account_id="123456789012")
     boto3_session.client("s3").create_bucket(Bucket=account_bucket)
@@ -787,7 +868,9 @@ def test_a_rejected_request_is_recorded_as_failed_in_check_the_request(boto3_ses
     assert (stored["status"], stored["mode"]) == ("FAILED", "retrain")
     assert stored["input"] == "s3://raw/incoming/tweets/a.csv"
     assert result["subject"] == "Pulso run manual-1 FAILED in Check the request: InvalidRequest"
-    assert "Cause: the execution input needs input, profile and mode" in result["message"]
+    # The Choice state can only say the request is wrong; the record says what is wrong with it.
+    assert "Cause: mode must be one of train_and_predict, predict, discover" in result["message"]
+    assert stored["failure"] == "InvalidRequest: mode must be one of train_and_predict, predict, discover"
 
 
 def test_the_prediction_count_comes_from_the_publish_summary(boto3_session, outputs: str) -> None:

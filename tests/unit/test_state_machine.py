@@ -22,13 +22,31 @@ OPTIMISED = {
     "sns": {"publish": {"", ".waitForTaskToken"}},
 }
 BOTO_SERVICE = {"glue": "glue", "sagemaker": "sagemaker", "lambda": "lambda", "sns": "sns"}
+IMAGES = {"training_image": "1.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:tag",
+          "inference_image": "1.dkr.ecr.eu-west-1.amazonaws.com/pytorch-inference:tag"}  # fmt: skip
+# Error names Step Functions raises for each integration, as docs/aws-contracts.md records them: the Lambda
+# integration's documented transient errors, service errors as `<Service>.<Exception>` (modelled errors with the
+# Exception suffix, common errors as the service's base exception), and States.TaskFailed.
+RETRYABLE = {
+    "lambda:invoke": {"Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+                      "Lambda.TooManyRequestsException"},
+    "glue:startJobRun.sync": {"Glue.ConcurrentRunsExceededException", "Glue.InternalServiceException",
+                              "Glue.OperationTimeoutException", "Glue.AWSGlueException"},
+    "sagemaker:createTrainingJob.sync": {"SageMaker.ResourceLimitExceededException",
+                                         "SageMaker.AmazonSageMakerException"},
+    "sagemaker:createTransformJob.sync": {"SageMaker.ResourceLimitExceededException",
+                                          "SageMaker.AmazonSageMakerException"},
+    "sagemaker:createModel": {"States.TaskFailed"},
+    "aws-sdk:sagemaker:createModelPackage": {"States.TaskFailed"},
+    "sns:publish": {"States.TaskFailed"},
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def definition() -> dict[str, Any]:
     key = "arn:aws:kms:eu-west-1:123456789012:key/k"
     values = definition_values(load_config(), account_id="123456789012", region="eu-west-1", kms_key_arn=key,
-                               retry_interval_seconds=10)  # fmt: skip
+                               retry_interval_seconds=10, images=IMAGES)  # fmt: skip
     return json.loads(render(TEMPLATE.read_text(), values))
 
 
@@ -62,7 +80,7 @@ def test_every_task_retries_transient_errors_and_catches_the_rest(definition: di
     for name, state in tasks(definition).items():
         assert state.get("Retry"), f"{name} has no Retry"
         if name in ("Notify failure", "Record the failure"):
-            assert state["Catch"][0]["Next"] in ("Pipeline failed", "Write the failure report")
+            assert state["Catch"][0]["Next"] in ("Pipeline failed", "Compose a plain failure notice")
             continue
         if name in ("Write the run report", "Write the failure report"):
             # A report that cannot be written must not hide the run's outcome: the notification still goes out.
@@ -79,11 +97,20 @@ def test_every_task_retries_transient_errors_and_catches_the_rest(definition: di
 
 def test_job_names_carry_the_run_id_and_the_retry_count(definition: dict[str, Any]) -> None:
     parameters = {name: state["Parameters"] for name, state in tasks(definition).items()}
-    for state, field in (("Train a candidate model", "TrainingJobName.$"), ("Create the model", "ModelName.$"),
+    for state, field in (("Train a candidate model", "TrainingJobName.$"),
                          ("Predict sentiment in batch", "TransformJobName.$")):  # fmt: skip
         assert re.fullmatch(
             r"States\.Format\('\{\}-[a-z]+-\{\}', \$\.run_id, \$\$\.State\.RetryCount\)", parameters[state][field]
         )
+
+
+def test_the_transform_uses_the_model_name_it_created(definition: dict[str, Any]) -> None:
+    """SageMaker lowercases ARNs: the transform job names the model as "Create the model" named it, never from
+    its ARN."""
+    parameters = {name: state["Parameters"] for name, state in tasks(definition).items()}
+    name = parameters["Create the model"]["ModelName.$"]
+    assert name == "States.Format('{}-model', $.run_id)"
+    assert parameters["Predict sentiment in batch"]["ModelName.$"] == name
 
 
 def test_only_small_results_travel_in_the_state(definition: dict[str, Any]) -> None:
@@ -105,7 +132,8 @@ def test_every_state_is_reachable_and_every_transition_exists(definition: dict[s
 
 
 def test_the_template_and_the_values_agree() -> None:
-    values = definition_values(load_config(), account_id="1", region="r", kms_key_arn="k", retry_interval_seconds=1)
+    values = definition_values(load_config(), account_id="1", region="r", kms_key_arn="k", retry_interval_seconds=1,
+                               images=IMAGES)  # fmt: skip
     assert placeholders(TEMPLATE.read_text()) == set(values)
     with pytest.raises(TemplateError, match="no value for template variable"):
         render(TEMPLATE.read_text(), {})
@@ -113,8 +141,91 @@ def test_the_template_and_the_values_agree() -> None:
 
 def test_spot_training_adds_the_wait_limit() -> None:
     config = load_config({"pipeline": {"sagemaker": {"use_spot": True}}})
-    values = definition_values(config, account_id="1", region="r", kms_key_arn="k", retry_interval_seconds=1)
+    values = definition_values(config, account_id="1", region="r", kms_key_arn="k", retry_interval_seconds=1,
+                               images=IMAGES)  # fmt: skip
     train = json.loads(render(TEMPLATE.read_text(), values))["States"]["Train a candidate model"]["Parameters"]
     assert train["EnableManagedSpotTraining"] is True
     assert train["StoppingCondition"]["MaxWaitTimeInSeconds"] >= train["StoppingCondition"]["MaxRuntimeInSeconds"]
     assert train["CheckpointConfig"]["S3Uri.$"].startswith("States.Format('s3://")
+
+
+def test_every_task_has_a_timeout_and_the_execution_outlasts_the_worst_path(definition: dict[str, Any]) -> None:
+    """An execution timeout cannot be caught: it must be longer than every task's timeout plus every retry's
+    wait, summed over all tasks (an upper bound of any path), so a slow run still ends through the failure path."""
+    worst = 0.0
+    for name, state in tasks(definition).items():
+        timeout = state.get("TimeoutSeconds")
+        assert isinstance(timeout, int), f"{name} has no TimeoutSeconds"
+        attempts = 1
+        for retry in state.get("Retry", []):
+            interval, rate = retry.get("IntervalSeconds", 1), retry.get("BackoffRate", 2.0)
+            worst += sum(interval * rate**attempt for attempt in range(retry.get("MaxAttempts", 3)))
+            attempts += retry.get("MaxAttempts", 3)
+        # .sync jobs fail fast on the errors they retry (at start); a call may fail after its whole timeout.
+        worst += timeout * (1 if state["Resource"].endswith(".sync") else attempts)
+    assert definition["TimeoutSeconds"] > worst
+
+
+def test_task_timeouts_exceed_the_jobs_own_limits(definition: dict[str, Any]) -> None:
+    config = load_config()
+    limits, sagemaker = config.pipeline.limits, config.pipeline.sagemaker
+    states = definition["States"]
+    glue = {"Validate and transform the upload": "etl", "Publish the predictions": "publish",
+            "Write the run report": "report", "Write the failure report": "report", "Discover topics": "discover"}
+    for name, job in glue.items():
+        assert states[name]["TimeoutSeconds"] > limits.glue_job_timeout_minutes[job] * 60
+    assert states["Train a candidate model"]["TimeoutSeconds"] > sagemaker.max_runtime_seconds
+    lambdas = {"Read the run manifest": "read_manifest", "Compare the candidate with the champion": "quality_gate",
+               "Find the newest approved model": "find_champion", "Record the run": "record_run"}  # fmt: skip
+    for name, function in lambdas.items():
+        assert states[name]["TimeoutSeconds"] > limits.lambdas[function].timeout_seconds
+
+
+def test_retries_name_errors_aws_raises(definition: dict[str, Any]) -> None:
+    for name, state in tasks(definition).items():
+        integration = state["Resource"].removeprefix("arn:aws:states:::")
+        for retry in state["Retry"]:
+            unknown = set(retry["ErrorEquals"]) - RETRYABLE[integration]
+            assert not unknown, f"{name} retries {sorted(unknown)}, which {integration} never raises"
+
+
+def test_no_glue_job_gets_a_reserved_argument(definition: dict[str, Any]) -> None:
+    from glue_jobs import discover_job, etl_job, publish_job, report_job
+    from pulso_local.aws_rules import GLUE_RESERVED_ARGUMENTS
+
+    for module in (etl_job, publish_job, report_job, discover_job):
+        assert not {f"--{name}" for name in module.ARGUMENTS} & GLUE_RESERVED_ARGUMENTS, module.__name__
+    for name, state in tasks(definition).items():
+        if state["Resource"].startswith("arn:aws:states:::glue:"):
+            given = {key.removesuffix(".$") for key in state["Parameters"]["Arguments"]}
+            assert not given & GLUE_RESERVED_ARGUMENTS, name
+
+
+def test_notifications_use_the_run_records_subject(definition: dict[str, Any]) -> None:
+    """SNS refuses a subject of 100 characters or more: the subject is the one record_run built (and
+    truncated), or a fixed one when the record could not be written."""
+    states = definition["States"]
+    for name in ("Notify success", "Notify failure"):
+        assert states[name]["Parameters"]["Subject.$"] == "$.summary.subject"
+    plain = states["Compose a plain failure notice"]["Parameters"]["subject"]
+    assert len(plain) < 100
+    assert plain.isascii()
+
+
+def test_choice_rules_compare_only_fields_earlier_rules_proved_present(definition: dict[str, Any]) -> None:
+    """Static check of "Check the request": before a rule compares `$.x` (anything but IsPresent), an earlier
+    rule sent every request without `$.x` elsewhere. (The emulated account enforces it at run time too.)"""
+    proved: set[str] = set()
+
+    def compared(rule: dict[str, Any]) -> set[str]:
+        nested = rule.get("And") or rule.get("Or") or ([rule["Not"]] if "Not" in rule else [])
+        if nested:
+            return set().union(*(compared(item) for item in nested))
+        return set() if "IsPresent" in rule else {rule["Variable"]}
+
+    for rule in definition["States"]["Check the request"]["Choices"]:
+        unguarded = compared(rule) - proved
+        assert not unguarded, f"rule compares {sorted(unguarded)} before proving it present"
+        inner = rule.get("Not", {})
+        if inner.get("IsPresent") is True and rule["Next"] == "Reject the request":
+            proved.add(inner["Variable"])

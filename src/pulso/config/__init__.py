@@ -1,10 +1,21 @@
 """The single source of truth: `pulso/config/pulso.json`, read by the jobs, the local runtime and Terraform.
 
 `load_config()` returns the typed configuration; an overlay file (path argument or `$PULSO_CONFIG`) adds or
-changes entries, for example a new source profile, without touching code.
+changes entries, for example a new source profile, without touching code. A deployment stores the merge once
+(`effective_config`) at `config_uri(...)`; its jobs read that object (`$PULSO_CONFIG_URI`, `read_config`).
 """
 
-from pulso.config._load import OVERLAY_ENV, build_config, deep_merge, default_config_text, load_config
+from pulso.config._load import (
+    CONFIG_URI_ENV,
+    OVERLAY_ENV,
+    build_config,
+    config_uri,
+    deep_merge,
+    default_config_text,
+    effective_config,
+    load_config,
+    read_config,
+)
 from pulso.config._model import (
     CANONICAL_FIELDS,
     FORMATS,
@@ -26,6 +37,7 @@ from pulso.config._model import (
 
 __all__ = [
     "CANONICAL_FIELDS",
+    "CONFIG_URI_ENV",
     "FORMATS",
     "OVERLAY_ENV",
     "ColumnSpec",
@@ -43,7 +55,10 @@ __all__ = [
     "TableSpec",
     "TrainingSettings",
     "build_config",
+    "config_uri",
     "deep_merge",
     "default_config_text",
+    "effective_config",
     "load_config",
+    "read_config",
 ]

@@ -1,5 +1,10 @@
 """Read `pulso.json`, merge an optional overlay, validate, and build the typed `PulsoConfig`.
 
+Two ways in. Locally, the bundled file deep-merged with an overlay (a path, a dict or `$PULSO_CONFIG`). In a
+deployment, the *effective configuration*: that merge done once (`effective_config`), stored as one JSON
+object in the models bucket (`layout.effective_config`) and named by `$PULSO_CONFIG_URI` (Lambdas, SageMaker)
+or the `--config_uri` job argument (Glue); `read_config` reads it as it is, without merging it again.
+
 Every problem is reported as a one-line `ConfigError` naming the offending key, e.g.
 `config: profiles.mine.format: must be one of auto, csv, jsonl, tweeteval (got 'xml')`.
 """
@@ -24,10 +29,12 @@ from pulso.config._model import (
     EtlSettings,
     LabelClass,
     LabelSpec,
+    LambdaLimits,
     PipelineSettings,
     PulsoConfig,
     QualityGateSettings,
     RowFilter,
+    RuntimeLimits,
     SageMakerSettings,
     SourceProfile,
     SplitSpec,
@@ -39,6 +46,8 @@ from pulso.errors import ConfigError
 from pulso.topics.settings import EMBEDDINGS, PROJECTIONS, TopicSettings
 
 OVERLAY_ENV = "PULSO_CONFIG"
+CONFIG_URI_ENV = "PULSO_CONFIG_URI"
+BUNDLED = "pulso/config/pulso.json"
 GLUE_TYPES = (
     "string",
     "bigint",
@@ -100,10 +109,63 @@ def parse_json(text: str, origin: str) -> Mapping[str, Any]:
     return data
 
 
+def _merged(overlay: str | os.PathLike[str] | Mapping[str, Any] | None) -> dict[str, Any]:
+    return deep_merge(parse_json(default_config_text(), BUNDLED), _read_overlay(overlay))
+
+
+def effective_config(overlay: str | os.PathLike[str] | Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The bundled configuration deep-merged with `overlay` (a path, a dict, or `$PULSO_CONFIG`), validated: the
+    one document a deployment stores and every job reads with `read_config`."""
+    data = _merged(overlay)
+    build_config(data)
+    return data
+
+
+def config_uri(config: PulsoConfig, account_id: str) -> str:
+    """Where a deployment stores its effective configuration: `s3://<models bucket>/<layout.effective_config>`."""
+    return f"s3://{config.resource_name('buckets.models', account_id=account_id)}/{config.layout['effective_config']}"
+
+
+def _read_text(uri: str, session: Any) -> str:
+    if not uri.startswith("s3://"):
+        return Path(uri).read_text(encoding="utf-8")
+    bucket, _, key = uri[len("s3://") :].partition("/")
+    if not bucket or not key:
+        raise ConfigError(f"config: {uri!r} is not an s3://bucket/key URI")
+    import boto3  # only a job reading a stored configuration needs it (Lambda, Glue and SageMaker images have it)
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        body = (session or boto3.Session()).client("s3").get_object(Bucket=bucket, Key=key)["Body"]
+        return body.read().decode("utf-8")
+    except ClientError as error:
+        details = error.response.get("Error", {})
+        raise OSError(f"{details.get('Code', 'error')}: {details.get('Message', error)}") from None
+    except BotoCoreError as error:
+        raise OSError(str(error)) from None
+
+
+def read_config(uri: str, *, session: Any = None) -> PulsoConfig:
+    """The effective configuration stored at `uri` (`s3://bucket/key` or a local path), validated as it is: it
+    is the whole configuration, not an overlay (see `effective_config`). `session`: a boto3 session for S3."""
+    try:
+        text = _read_text(uri, session)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = " ".join(str(getattr(error, "strerror", None) or error).split())
+        raise ConfigError(f"config: cannot read the configuration {uri}: {reason}") from None
+    return build_config(parse_json(text, uri))
+
+
 def load_config(overlay: str | os.PathLike[str] | Mapping[str, Any] | None = None) -> PulsoConfig:
-    """Load the bundled configuration, merged with `overlay` (a path, a dict, or `$PULSO_CONFIG`)."""
-    data = deep_merge(parse_json(default_config_text(), "pulso/config/pulso.json"), _read_overlay(overlay))
-    return build_config(data)
+    """The configuration: the bundled file merged with `overlay` (a path or a dict) when one is given; else the
+    effective configuration at `$PULSO_CONFIG_URI` when set (how deployed jobs get it), else the bundled file
+    merged with the overlay file `$PULSO_CONFIG` (how a user tunes the local runtime and CLI)."""
+    if overlay is None and os.environ.get(CONFIG_URI_ENV):
+        if os.environ.get(OVERLAY_ENV):
+            raise ConfigError(f"config: {CONFIG_URI_ENV} and {OVERLAY_ENV} are both set: a job reads one effective "
+                              f"configuration ({CONFIG_URI_ENV}), never an overlay besides it")  # fmt: skip
+        return read_config(os.environ[CONFIG_URI_ENV])
+    return build_config(_merged(overlay))
 
 
 class _Node:
@@ -353,8 +415,8 @@ def _training(node: _Node) -> TrainingSettings:
     return TrainingSettings(node.text("primary_metric"), tuple(definitions))
 
 
-def _pipeline(node: _Node) -> PipelineSettings:
-    node.only("quality_gate", "hyperparameters", "sagemaker", "drift")
+def _pipeline(node: _Node, resources: Mapping[str, Any]) -> PipelineSettings:
+    node.only("quality_gate", "hyperparameters", "sagemaker", "drift", "limits")
     gate = node.child("quality_gate")
     gate.only("metric", "floor", "tolerance")
     bounds = {}
@@ -363,11 +425,17 @@ def _pipeline(node: _Node) -> PipelineSettings:
         if not 0.0 <= bounds[key] <= 1.0:
             raise gate.fail(key, f"must be between 0 and 1 (got {bounds[key]})")
     sagemaker = node.child("sagemaker")
-    texts = ("framework_version", "py_version", "training_image", "inference_image", "training_instance_type",
-             "transform_instance_type")  # fmt: skip
+    texts = ("framework_version", "py_version", "training_instance_type", "transform_instance_type")
     numbers = ("transform_instance_count", "max_payload_mb", "max_runtime_seconds", "max_wait_seconds")
+    for key in ("training_image", "inference_image"):
+        if key in sagemaker.data:
+            raise sagemaker.fail(key, "is no longer configured: image URIs are resolved per region at build time")
     sagemaker.only(*texts, *numbers, "use_spot")
     values: dict[str, Any] = {key: sagemaker.text(key) for key in texts}
+    formats = {"framework_version": (r"\d+\.\d+(\.\d+)?", "2.5.1"), "py_version": (r"py3\d+", "py311")}
+    for key, (pattern, example) in formats.items():
+        if not re.fullmatch(pattern, values[key]):
+            raise sagemaker.fail(key, f"must look like {example} (got {values[key]!r})")
     values.update({key: sagemaker.positive_int(key) for key in numbers})
     values["use_spot"] = sagemaker.get("use_spot", bool)
     if values["max_payload_mb"] > 100:
@@ -379,8 +447,37 @@ def _pipeline(node: _Node) -> PipelineSettings:
         hyperparameters[key] = str(value)
     return PipelineSettings(
         QualityGateSettings(gate.text("metric"), **bounds), SageMakerSettings(**values), hyperparameters,
-        _drift(node.child("drift")),
+        _drift(node.child("drift")), _limits(node.child("limits"), resources),
     )  # fmt: skip
+
+
+def _limits(node: _Node, resources: Mapping[str, Any]) -> RuntimeLimits:
+    """Runtime limits, within what AWS accepts (Lambda: 1-900 s, 128-10240 MB; Glue: at least 1 minute;
+    a Standard execution: at most one year)."""
+    seconds = ("transform_timeout_seconds", "task_timeout_margin_seconds", "execution_timeout_seconds")
+    node.only("lambdas", "glue_job_timeout_minutes", *seconds)
+    functions = node.child("lambdas")
+    functions.only(*resources["lambdas"])
+    lambdas = {}
+    for key in resources["lambdas"]:
+        limits = functions.child(key)
+        limits.only("timeout_seconds", "memory_mb")
+        timeout, memory = limits.positive_int("timeout_seconds"), limits.positive_int("memory_mb")
+        if timeout > 900:
+            raise limits.fail("timeout_seconds", f"must be at most 900, Lambda's limit (got {timeout})")
+        if not 128 <= memory <= 10240:
+            raise limits.fail("memory_mb", f"must be 128-10240, Lambda's range (got {memory})")
+        lambdas[key] = LambdaLimits(timeout, memory)
+    jobs = node.child("glue_job_timeout_minutes")
+    jobs.only(*resources["glue_jobs"])
+    values = {key: node.positive_int(key) for key in seconds}
+    if values["execution_timeout_seconds"] > 365 * 24 * 3600:
+        raise node.fail("execution_timeout_seconds", "must be at most one year, Step Functions' limit")
+    glue = {key: jobs.positive_int(key) for key in resources["glue_jobs"]}
+    for key, minutes in glue.items():
+        if minutes > 2880:
+            raise jobs.fail(key, f"must be at most 2880 minutes, Glue's limit (got {minutes})")
+    return RuntimeLimits(lambdas, glue, **values)
 
 
 def _drift(node: _Node) -> DriftThresholds:
@@ -460,7 +557,7 @@ def build_config(data: Mapping[str, Any]) -> PulsoConfig:
         quarantine_reasons=quarantine_reasons,
         etl=_etl(root.child("etl")),
         training=training,
-        pipeline=_pipeline(root.child("pipeline")),
+        pipeline=_pipeline(root.child("pipeline"), resources.data),
         topics=_topics(root.child("topics")),
         tables=tables,
         raw=data,

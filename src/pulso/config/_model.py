@@ -155,12 +155,14 @@ class QualityGateSettings:
 
 @dataclass(frozen=True)
 class SageMakerSettings:
-    """Framework images (`{region}` is filled in per deployment) and job sizes."""
+    """The PyTorch framework and job sizes.
+
+    The framework image URIs are not configured: `pulso_local.image_uris` resolves them per region from
+    `framework_version`, `py_version` and the instance types when a deployment is built.
+    """
 
     framework_version: str
     py_version: str
-    training_image: str
-    inference_image: str
     training_instance_type: str
     transform_instance_type: str
     transform_instance_count: int
@@ -171,11 +173,29 @@ class SageMakerSettings:
 
 
 @dataclass(frozen=True)
+class LambdaLimits:
+    timeout_seconds: int
+    memory_mb: int
+
+
+@dataclass(frozen=True)
+class RuntimeLimits:
+    """How long each piece may run and with how much memory; Terraform and the emulated account read these."""
+
+    lambdas: Mapping[str, LambdaLimits]  # by function key (resources.lambdas)
+    glue_job_timeout_minutes: Mapping[str, int]  # by job key (resources.glue_jobs)
+    transform_timeout_seconds: int  # Batch Transform has no runtime limit of its own: the task's
+    task_timeout_margin_seconds: int  # a task waits this much longer than its job may run
+    execution_timeout_seconds: int  # longer than the worst path through the definition (tested)
+
+
+@dataclass(frozen=True)
 class PipelineSettings:
     quality_gate: QualityGateSettings
     sagemaker: SageMakerSettings
     hyperparameters: Mapping[str, str]  # passed to every training job (SageMaker wants strings)
     drift: DriftThresholds
+    limits: RuntimeLimits
 
 
 @dataclass(frozen=True)

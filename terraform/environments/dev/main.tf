@@ -1,13 +1,23 @@
 # The dev environment: every module wired together. Names, layout and table schemas come from the shared
-# configuration file, the state machine from statemachine/, the code artifacts from `make artifacts`.
+# configuration file, the state machine from statemachine/, the code artifacts from `make artifacts`, the
+# SageMaker framework image URIs for var.region from `make images`.
 
 data "aws_caller_identity" "current" {}
 
 locals {
   repo_root = "${path.module}/../../.."
-  config    = jsondecode(file("${local.repo_root}/src/pulso/config/pulso.json"))
+  config    = jsondecode(file(local.config_file))
   tags      = { project = local.config.project, environment = local.config.environment, managed_by = "terraform" }
   artifacts = abspath("${path.module}/${var.artifacts_dir}")
+  # The SageMaker PyTorch image URIs for var.region, resolved with the SageMaker Python SDK by `make images`.
+  images = jsondecode(file("${local.artifacts}/images.json"))
+}
+
+# The deployed configuration: pulso.json as it is, or, with var.config_overlay_path, the effective configuration
+# `make effective-config` wrote (pulso.json deep-merged with the overlay by pulso.config and validated there:
+# Terraform's merge() is shallow). modules/etl uploads it; every job reads that object.
+locals {
+  config_file = var.config_overlay_path == null ? "${local.repo_root}/src/pulso/config/pulso.json" : "${local.artifacts}/pulso-config.json"
 }
 
 module "names" {
@@ -35,18 +45,18 @@ module "monitoring" {
 }
 
 module "etl" {
-  source                  = "../../modules/etl"
-  names                   = module.names
-  tags                    = local.tags
-  config                  = local.config
-  kms_key_arn             = module.storage.kms_key_arn
-  bucket_arns             = module.storage.bucket_arns
-  bucket_names            = module.storage.bucket_names
-  etl_script_path         = "${local.repo_root}/src/glue_jobs/etl_job.py"
-  publish_script_path     = "${local.repo_root}/src/glue_jobs/publish_job.py"
-  report_script_path      = "${local.repo_root}/src/glue_jobs/report_job.py"
-  discover_script_path    = "${local.repo_root}/src/glue_jobs/discover_job.py"
-  shared_package_zip_path = "${local.artifacts}/glue_packages.zip"
+  source                    = "../../modules/etl"
+  names                     = module.names
+  tags                      = local.tags
+  config                    = local.config
+  kms_key_arn               = module.storage.kms_key_arn
+  bucket_arns               = module.storage.bucket_arns
+  bucket_names              = module.storage.bucket_names
+  etl_script_path           = "${local.repo_root}/src/glue_jobs/etl_job.py"
+  publish_script_path       = "${local.repo_root}/src/glue_jobs/publish_job.py"
+  report_script_path        = "${local.repo_root}/src/glue_jobs/report_job.py"
+  discover_script_path      = "${local.repo_root}/src/glue_jobs/discover_job.py"
+  shared_package_wheel_path = "${local.artifacts}/pulso_glue-0.1.0-py3-none-any.whl" # make artifacts; version: pyproject.toml
 
   discovery_python_modules = var.discovery_python_modules
 }
@@ -81,11 +91,13 @@ module "orchestration" {
   tags                      = local.tags
   config                    = local.config
   region                    = var.region
+  images                    = local.images
   account_id                = data.aws_caller_identity.current.account_id
   kms_key_arn               = module.storage.kms_key_arn
   bucket_arns               = module.storage.bucket_arns
   bucket_names              = module.storage.bucket_names
   glue_job_arns             = module.etl.glue_job_arns
+  config_uri                = module.etl.config_uri
   sagemaker_role_arn        = module.training.sagemaker_role_arn
   sns_topic_arn             = module.monitoring.sns_topic_arn
   lambda_zip_path           = "${local.artifacts}/lambdas.zip"

@@ -59,7 +59,25 @@ variable "log_retention_days" {
 }
 
 variable "artifacts_dir" {
-  description = "Folder holding lambdas.zip, glue_packages.zip and sourcedir.tar.gz (`make artifacts`)."
+  description = "Folder holding lambdas.zip, glue_packages.zip and sourcedir.tar.gz (`make artifacts`) and images.json, the SageMaker image URIs for var.region (`make images`, which reads TF_VAR_region)."
   type        = string
   default     = "../../build"
+}
+
+variable "config_overlay_path" {
+  description = "Optional JSON overlay for this deployment (a new source profile, another gate floor...), deep-merged over src/pulso/config/pulso.json. Terraform's merge() is shallow, so `make effective-config CONFIG_OVERLAY=<path>` (which `make deploy` runs) merges and validates it with pulso.config into <artifacts_dir>/pulso-config.json, with the hashes of both inputs in pulso-config.sources.json; that document is what the jobs read. Null: pulso.json as it is."
+  type        = string
+  default     = null
+
+  validation {
+    # The effective configuration must have been made from this overlay and the current pulso.json.
+    condition = var.config_overlay_path == null || try(
+      jsondecode(file("${abspath("${path.module}/${var.artifacts_dir}")}/pulso-config.sources.json")) == {
+        base_sha256    = filesha256("${path.module}/../../../src/pulso/config/pulso.json")
+        overlay_sha256 = filesha256(var.config_overlay_path)
+      },
+      false,
+    )
+    error_message = "The effective configuration in artifacts_dir is missing or was made from another overlay or pulso.json: run `make effective-config CONFIG_OVERLAY=<this overlay>` (make deploy does)."
+  }
 }

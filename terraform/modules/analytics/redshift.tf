@@ -4,9 +4,10 @@
 # once the workgroup is up (the statement is the redshift_external_schema_sql output):
 #   CREATE EXTERNAL SCHEMA ... FROM DATA CATALOG DATABASE '<glue database>' IAM_ROLE '<role arn>' REGION '<region>';
 #
-# Caveat: partition projection is an Athena feature. Redshift reads the partitions registered in the catalog,
-# and the partitioned tables here register none (Athena projects them), so through Redshift they read empty
-# until partitions are added (e.g. ALTER TABLE ... ADD PARTITION, or the jobs registering what they write).
+# Partition projection is an Athena feature; Redshift Spectrum reads the partitions registered in the catalog.
+# Every partition is registered as it is written: messages and quarantine by the ETL job, predictions by the
+# publish job, topic_assignments by the discovery job, runs (also projected for Athena) by record_run
+# (pulso.catalog; tests/integration/test_pipeline_local.py lists them after a run).
 
 locals {
   redshift_name = var.names.athena_workgroup # "{project}-{environment}", as the workgroup

@@ -62,6 +62,14 @@ data "aws_iam_policy_document" "glue" {
     resources = ["${var.bucket_arns.models}/${local.glue_prefix}*"]
   }
 
+  # Every job reads the deployment's effective configuration (--config_uri), SSE-KMS (UseTheProjectKey decrypts).
+  statement {
+    sid       = "ReadTheEffectiveConfiguration"
+    effect    = "Allow"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.bucket_arns.models}/${var.config.layout.effective_config}"]
+  }
+
   # The publish job's drift check reads the model that predicted (its profile and vocabulary); the report job
   # reads the candidate's evaluation (output.tar.gz). Both live under the training jobs' output prefix.
   statement {

@@ -13,7 +13,9 @@ locals {
 
   models_bucket = var.bucket_names.models
   glue_prefix   = "${var.config.layout.code}glue/"
-  package_key   = "${local.glue_prefix}pulso.zip"
+  # The shared code is a wheel, which Glue installs with pip: the key keeps its PEP 427 file name.
+  package_key = "${local.glue_prefix}${basename(var.shared_package_wheel_path)}"
+  config_uri  = "s3://${aws_s3_object.effective_config.bucket}/${aws_s3_object.effective_config.key}"
 
   # CloudWatch namespace of the jobs' own metrics (the role may put metrics only there).
   metrics_namespaces = ["Pulso/ETL", "Pulso/Drift"]
@@ -31,24 +33,20 @@ locals {
       script_path = var.etl_script_path
       script_key  = "${local.glue_prefix}etl_job.py"
       arguments   = { "--output_root" = "s3://${var.bucket_names.transformed}/" }
-      # A large upload on one DPU (streams and chunks, so memory stays flat): hours, not days.
-      timeout_minutes = 240
     }
     publish = {
-      name            = var.names.glue_jobs.publish
-      description     = "Publish the Batch Transform output as the predictions table, with the run's error records and summary."
-      script_path     = var.publish_script_path
-      script_key      = "${local.glue_prefix}publish_job.py"
-      arguments       = { "--output_root" = "s3://${var.bucket_names.outputs}/" }
-      timeout_minutes = 120
+      name        = var.names.glue_jobs.publish
+      description = "Publish the Batch Transform output as the predictions table, with the run's error records and summary."
+      script_path = var.publish_script_path
+      script_key  = "${local.glue_prefix}publish_job.py"
+      arguments   = { "--output_root" = "s3://${var.bucket_names.outputs}/" }
     }
     report = {
-      name            = var.names.glue_jobs.report
-      description     = "Write the self-contained HTML run report (accounting, evaluation, sentiment, support queue, drift)."
-      script_path     = var.report_script_path
-      script_key      = "${local.glue_prefix}report_job.py"
-      arguments       = { "--output_root" = "s3://${var.bucket_names.outputs}/" }
-      timeout_minutes = 60
+      name        = var.names.glue_jobs.report
+      description = "Write the self-contained HTML run report (accounting, evaluation, sentiment, support queue, drift)."
+      script_path = var.report_script_path
+      script_key  = "${local.glue_prefix}report_job.py"
+      arguments   = { "--output_root" = "s3://${var.bucket_names.outputs}/" }
     }
     discover = {
       name        = var.names.glue_jobs.discover
@@ -67,17 +65,17 @@ locals {
         # UMAP for the report's 2-D map; left out (empty), the job draws a PCA map with what the library set has.
         var.discovery_python_modules == "" ? {} : { "--additional-python-modules" = var.discovery_python_modules },
       )
-      timeout_minutes = var.discovery_timeout_minutes
     }
   }
 
-  # Arguments every run gets; the state machine adds --input/--profile/--mode/--run_id (ETL),
+  # Arguments every run gets; the state machine adds --input/--profile/--run_mode/--run_id (ETL),
   # --predictions_input/--run_id/--ingest_date (publish) or --run_id/--request (discover) and repeats the roots and
   # --kms_key_id.
   common_arguments = {
     "library-set"                        = "analytics"
     "--extra-py-files"                   = "s3://${aws_s3_object.shared_package.bucket}/${aws_s3_object.shared_package.key}"
     "--kms_key_id"                       = var.kms_key_arn
+    "--config_uri"                       = local.config_uri
     "--job-language"                     = "python"
     "--enable-continuous-cloudwatch-log" = "true"
     # Python shell jobs cannot use bookmarks; say so rather than rely on the default.
@@ -101,9 +99,23 @@ resource "aws_s3_object" "script" {
 resource "aws_s3_object" "shared_package" {
   bucket                 = local.models_bucket
   key                    = local.package_key
-  source                 = var.shared_package_zip_path
-  source_hash            = filemd5(var.shared_package_zip_path)
+  source                 = var.shared_package_wheel_path
+  source_hash            = filemd5(var.shared_package_wheel_path)
   content_type           = "application/zip"
+  server_side_encryption = "aws:kms"
+  kms_key_id             = var.kms_key_arn
+  tags                   = var.tags
+}
+
+# The deployment's effective configuration: pulso.json deep-merged with the deployment's overlay, as one JSON
+# document (var.config, which the environment root reads from `make effective-config`'s output when it has an
+# overlay). Every job reads it from here: the Glue jobs (--config_uri), the functions (PULSO_CONFIG_URI, through
+# modules/orchestration) and the training job and transform model (the definition's config_uri).
+resource "aws_s3_object" "effective_config" {
+  bucket                 = local.models_bucket
+  key                    = var.config.layout.effective_config
+  content                = jsonencode(var.config)
+  content_type           = "application/json"
   server_side_encryption = "aws:kms"
   kms_key_id             = var.kms_key_arn
   tags                   = var.tags
@@ -148,7 +160,7 @@ resource "aws_glue_job" "this" {
   # 1 DPU (16 GB) for every job, discover included: its heaviest step is KMeans over at most
   # topics.max_messages (50k) messages x topics.svd_dimensions (50) dimensions, about 20 MB of float64.
   max_capacity           = 1
-  timeout                = each.value.timeout_minutes
+  timeout                = var.config.pipeline.limits.glue_job_timeout_minutes[each.key] # pulso.json, as locally
   security_configuration = aws_glue_security_configuration.this.name
   # Step Functions retries the task (with backoff) and records the failure: no hidden Glue-level retries.
   max_retries = 0

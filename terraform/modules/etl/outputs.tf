@@ -27,3 +27,13 @@ output "glue_job_arns" {
   description = "Glue job ARNs by purpose: etl, publish, report, discover (the state machine role may start exactly these)."
   value       = { for key, job in aws_glue_job.this : key => job.arn }
 }
+
+output "config_uri" {
+  description = "S3 URI of the deployment's effective configuration (s3://<models>/<layout.effective_config>): the Glue jobs' --config_uri, and PULSO_CONFIG_URI for modules/orchestration's functions and definition."
+  value       = local.config_uri
+}
+
+output "config_object_arn" {
+  description = "ARN of the effective configuration object, for the policies of roles outside this module (SageMaker: modules/training)."
+  value       = "${var.bucket_arns.models}/${aws_s3_object.effective_config.key}"
+}

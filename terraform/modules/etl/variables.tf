@@ -42,6 +42,12 @@ variable "config" {
   }
 
   validation {
+    # The effective configuration is uploaded there as one object (main.tf), which every role may read exactly.
+    condition     = can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\\.json$", var.config.layout.effective_config))
+    error_message = "config.layout.effective_config must be the object key of the effective configuration, ending in .json (e.g. \"code/config/pulso.json\")."
+  }
+
+  validation {
     # The discover job's S3 permissions are scoped to these prefixes (iam.tf).
     condition = alltrue([
       for key in ["messages", "predictions", "embeddings", "topic_reports", "topic_discovery", "topic_maps"] :
@@ -127,13 +133,14 @@ variable "report_script_path" {
   }
 }
 
-variable "shared_package_zip_path" {
-  description = "Local path of the zip holding glue_jobs/ and pulso/ (`make artifacts`: terraform/build/glue_packages.zip); uploaded to s3://<models>/<layout.code>glue/pulso.zip and passed to both jobs with --extra-py-files."
+variable "shared_package_wheel_path" {
+  description = "Local path of the wheel holding glue_jobs/ and pulso/ (`make artifacts`: terraform/build/pulso_glue-<version>-py3-none-any.whl); uploaded under its own name to s3://<models>/<layout.code>glue/ and passed to every job with --extra-py-files (Python shell 3.9 jobs take .whl, not .egg; Glue installs it with pip)."
   type        = string
 
   validation {
-    condition     = endswith(var.shared_package_zip_path, ".zip") && fileexists(var.shared_package_zip_path)
-    error_message = "shared_package_zip_path must be an existing .zip file (run `make artifacts` first)."
+    # PEP 427 file name of a pure-Python 3 wheel: pip refuses to install a wheel under any other name.
+    condition     = can(regex("^[A-Za-z0-9_]+-[A-Za-z0-9_.!+]+-py3-none-any\\.whl$", basename(var.shared_package_wheel_path))) && fileexists(var.shared_package_wheel_path)
+    error_message = "shared_package_wheel_path must be an existing wheel named <distribution>-<version>-py3-none-any.whl (run `make artifacts` first)."
   }
 }
 
@@ -156,16 +163,5 @@ variable "discovery_python_modules" {
     # Glue splits the value at commas; a space would end up inside a requirement.
     condition     = can(regex("^[^\\s,]+(,[^\\s,]+)*$", var.discovery_python_modules)) || var.discovery_python_modules == ""
     error_message = "discovery_python_modules must be empty or comma-separated requirements without spaces (e.g. \"umap-learn==0.5.7\")."
-  }
-}
-
-variable "discovery_timeout_minutes" {
-  description = "Timeout of the discover job, in minutes (it clusters at most topics.max_messages messages)."
-  type        = number
-  default     = 60
-
-  validation {
-    condition     = var.discovery_timeout_minutes >= 1 && var.discovery_timeout_minutes <= 2880 && floor(var.discovery_timeout_minutes) == var.discovery_timeout_minutes
-    error_message = "discovery_timeout_minutes must be a whole number of minutes between 1 and 2880 (Glue's limit)."
   }
 }

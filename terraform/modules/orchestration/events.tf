@@ -98,7 +98,9 @@ resource "aws_scheduler_schedule" "run" {
   target {
     arn      = aws_sfn_state_machine.pipeline.arn
     role_arn = aws_iam_role.scheduler.arn
-    input    = jsonencode(each.value.input)
+    # jsonencode writes < and > as \u003c and \u003e; Scheduler replaces context attributes such as
+    # <aws.scheduler.scheduled-time> only where they are written out.
+    input = replace(replace(jsonencode(each.value.input), "\\u003c", "<"), "\\u003e", ">")
 
     retry_policy {
       maximum_event_age_in_seconds = 3600

@@ -61,6 +61,13 @@ data "aws_iam_policy_document" "lambda" {
     resources = ["${var.bucket_arns.transformed}/${local.layout.manifests}*"]
   }
 
+  # Every function: the deployment's effective configuration ($PULSO_CONFIG_URI), SSE-KMS (UseProjectKey decrypts).
+  statement {
+    sid       = "ReadTheEffectiveConfiguration"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.bucket_arns.models}/${local.layout.effective_config}"]
+  }
+
   # quality_gate: evaluation.json streamed out of the candidate's model.tar.gz.
   statement {
     sid       = "QualityGateReadsModelArtifacts"
@@ -88,6 +95,18 @@ data "aws_iam_policy_document" "lambda" {
     sid       = "RecordRunWritesRunRecords"
     actions   = ["s3:PutObject"]
     resources = ["${var.bucket_arns.outputs}/${local.layout.runs}*"]
+  }
+
+  # record_run: registers the run's date partition of the runs table (Athena projects it; Redshift Spectrum
+  # reads only registered partitions).
+  statement {
+    sid     = "RecordRunRegistersRunPartitions"
+    actions = ["glue:GetTable", "glue:CreatePartition", "glue:UpdatePartition"]
+    resources = [
+      "${local.arn_prefix}:glue:${var.region}:${var.account_id}:catalog",
+      "${local.arn_prefix}:glue:${var.region}:${var.account_id}:database/${var.names.glue_database}",
+      "${local.arn_prefix}:glue:${var.region}:${var.account_id}:table/${var.names.glue_database}/runs",
+    ]
   }
 
   # record_run: the publish job's summary (prediction count).

@@ -5,50 +5,40 @@ locals {
   lambda_settings = {
     on_upload = {
       description = "S3 Object Created under incoming/ -> one pipeline run (StartExecution, idempotent per object version)."
-      timeout     = 30
-      memory_size = 256
       environment = {
         STATE_MACHINE_ARN = aws_sfn_state_machine.pipeline.arn
         DEFAULT_MODE      = "train_and_predict"
+        PULSO_CONFIG_URI  = var.config_uri
       }
     }
     read_manifest = {
       description = "Read the ETL run manifest: counts, enough labelled rows, transform input."
-      timeout     = 60
-      memory_size = 256
-      environment = {}
+      environment = { PULSO_CONFIG_URI = var.config_uri }
     }
     quality_gate = {
       description = "Compare the candidate's evaluation.json with the champion's metrics: approve or hold for review."
-      timeout     = 120
-      memory_size = 512
-      environment = {}
+      environment = { PULSO_CONFIG_URI = var.config_uri }
     }
     find_champion = {
       description = "Find the newest Approved model package of the group (the model every prediction uses)."
-      timeout     = 30
-      memory_size = 256
-      environment = {}
+      environment = { PULSO_CONFIG_URI = var.config_uri }
     }
     record_run = {
       description = "Write the run record (runs table) and compose the notification."
-      timeout     = 60
-      memory_size = 256
       environment = {
-        OUTPUTS_BUCKET = var.bucket_names.outputs
-        KMS_KEY_ID     = var.kms_key_arn
+        OUTPUTS_BUCKET   = var.bucket_names.outputs
+        KMS_KEY_ID       = var.kms_key_arn
+        PULSO_CONFIG_URI = var.config_uri
       }
     }
     approve_topics = {
       description = "S3 Object Created under ${local.layout.topic_approvals} (models): apply an analyst's decision on a discovery run, write the next topic map version and notify."
-      timeout     = 60
-      # It loads the discovery run's embedder (embedder.npz) and clusters to build the map version.
-      memory_size = 512
       environment = {
-        MODELS_BUCKET  = var.bucket_names.models
-        OUTPUTS_BUCKET = var.bucket_names.outputs
-        KMS_KEY_ID     = var.kms_key_arn
-        SNS_TOPIC_ARN  = var.sns_topic_arn
+        MODELS_BUCKET    = var.bucket_names.models
+        OUTPUTS_BUCKET   = var.bucket_names.outputs
+        KMS_KEY_ID       = var.kms_key_arn
+        SNS_TOPIC_ARN    = var.sns_topic_arn
+        PULSO_CONFIG_URI = var.config_uri
       }
     }
   }
@@ -67,9 +57,10 @@ resource "aws_lambda_function" "this" {
   handler          = "lambdas.${each.key}.handler"
   filename         = var.lambda_zip_path
   source_code_hash = filebase64sha256(var.lambda_zip_path)
-  timeout          = each.value.timeout
-  memory_size      = each.value.memory_size
-  kms_key_arn      = var.kms_key_arn
+  # Timeout and memory come from pulso.json (pipeline.limits.lambdas), as in the emulated account.
+  timeout     = var.config.pipeline.limits.lambdas[each.key].timeout_seconds
+  memory_size = var.config.pipeline.limits.lambdas[each.key].memory_mb
+  kms_key_arn = var.kms_key_arn
 
   reserved_concurrent_executions = lookup(var.lambda_reserved_concurrency, each.key, -1)
 

@@ -68,8 +68,8 @@ locals {
     sns_topic_arn           = var.sns_topic_arn
     sagemaker_role_arn      = var.sagemaker_role_arn
     model_package_group     = var.names.model_package_group
-    training_image          = replace(local.sagemaker.training_image, "{region}", var.region)
-    inference_image         = replace(local.sagemaker.inference_image, "{region}", var.region)
+    training_image          = var.images.training_image
+    inference_image         = var.images.inference_image
     framework_version       = local.sagemaker.framework_version
     training_instance_type  = local.sagemaker.training_instance_type
     transform_instance_type = local.sagemaker.transform_instance_type
@@ -78,6 +78,7 @@ locals {
     training_jobs_prefix    = local.layout.training_jobs
     transform_output_prefix = local.layout.transform_output
     messages_prefix         = var.config.tables.messages.prefix
+    config_uri              = var.config_uri
     # Inserted bare by the template, so passed as JSON text.
     transform_instance_count  = jsonencode(local.sagemaker.transform_instance_count)
     max_payload_mb            = jsonencode(local.sagemaker.max_payload_mb)
@@ -85,21 +86,36 @@ locals {
     stopping_condition        = jsonencode(local.stopping_condition)
     metric_definitions        = jsonencode(var.config.training.metric_definitions)
     hyperparameters           = jsonencode(local.hyperparameters)
+    known_profile_rules       = jsonencode([for name in sort(keys(var.config.profiles)) : { Variable = "$.profile", StringEquals = name }])
     retry_interval_seconds    = jsonencode(var.retry_interval_seconds)
-    execution_timeout_seconds = jsonencode(local.execution_timeout_seconds)
+    execution_timeout_seconds = jsonencode(local.limits.execution_timeout_seconds)
   }
-  # definition_values' default: an execution still running after 6 hours times out.
-  execution_timeout_seconds = 6 * 3600
+  # Task timeouts, as pulso_local.definition.task_timeouts computes them: the job's or function's own limit plus
+  # a margin, so the service's own timeout (a clear error) comes first.
+  limits = var.config.pipeline.limits
+  margin = local.limits.task_timeout_margin_seconds
+  task_timeouts = merge(
+    { for job, minutes in local.limits.glue_job_timeout_minutes : "timeout_${job}" => minutes * 60 + local.margin },
+    { for key in local.state_machine_lambda_keys : "timeout_${key}" => local.limits.lambdas[key].timeout_seconds + local.margin },
+    {
+      timeout_training  = (local.sagemaker.use_spot ? local.sagemaker.max_wait_seconds : local.sagemaker.max_runtime_seconds) + local.margin
+      timeout_transform = local.limits.transform_timeout_seconds
+      timeout_api_call  = local.margin
+    },
+  )
 
-  definition = templatefile(var.definition_template_path, local.definition_values)
+  definition = templatefile(var.definition_template_path, merge(local.definition_values, local.task_timeouts))
 
   # The weekly run clusters the recent curated messages (the discover branch reads its window from pulso.json).
   weekly_discovery_input = { mode = "discover" }
 
-  # The daily predict run reads what arrived under incoming/<profile>/predict/.
+  # The daily predict run reads the previous UTC day's folder of incoming/<profile>/batch/ (on_upload leaves that
+  # folder alone): EventBridge Scheduler puts the scheduled time in the input, the ETL job derives the day from it,
+  # so a replay predicts the same folder and an empty day ends as a recorded no-op.
   daily_input = {
-    input   = "s3://${var.bucket_names.raw}/${local.layout.raw_incoming}${var.daily_profile}/predict/"
-    profile = var.daily_profile
-    mode    = "predict"
+    input          = "s3://${var.bucket_names.raw}/${local.layout.raw_incoming}${var.daily_profile}/batch/"
+    profile        = var.daily_profile
+    mode           = "predict"
+    scheduled_time = "<aws.scheduler.scheduled-time>"
   }
 }

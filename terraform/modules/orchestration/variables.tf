@@ -58,11 +58,11 @@ variable "config" {
   validation {
     condition = alltrue([
       for key in [
-        "training_image", "inference_image", "framework_version", "training_instance_type", "transform_instance_type",
+        "framework_version", "training_instance_type", "transform_instance_type",
         "transform_instance_count", "max_payload_mb", "max_runtime_seconds", "use_spot", "max_wait_seconds",
       ] : can(var.config.pipeline.sagemaker[key])
     ])
-    error_message = "config.pipeline.sagemaker lacks a setting the state machine needs (images, framework version, instance types and count, max_payload_mb, max_runtime_seconds, use_spot, max_wait_seconds)."
+    error_message = "config.pipeline.sagemaker lacks a setting the state machine needs (framework version, instance types and count, max_payload_mb, max_runtime_seconds, use_spot, max_wait_seconds)."
   }
 
   validation {
@@ -88,6 +88,25 @@ variable "region" {
   validation {
     condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
     error_message = "region must look like eu-west-1."
+  }
+}
+
+variable "images" {
+  description = "The SageMaker PyTorch framework image URIs of this deployment: training_image and inference_image, resolved for var.region and config.pipeline.sagemaker.framework_version with the SageMaker Python SDK at build time (`make images` writes them to images.json)."
+  type        = map(string)
+
+  validation {
+    condition     = length(setsubtract(["training_image", "inference_image"], keys(var.images))) == 0
+    error_message = "images must hold training_image and inference_image (run `make images`)."
+  }
+
+  validation {
+    # <registry account>.dkr.ecr.<region>.amazonaws.com[.cn]/pytorch-<scope>:<framework version>-<processor>-<python>
+    condition = alltrue([
+      for key, scope in { training_image = "training", inference_image = "inference" } :
+      can(regex("^[0-9]{12}\\.dkr\\.ecr\\.${var.region}\\.amazonaws\\.com(\\.cn)?/pytorch-${scope}:${replace(try(var.config.pipeline.sagemaker.framework_version, ""), ".", "\\.")}-[a-z0-9.-]+$", lookup(var.images, key, "")))
+    ])
+    error_message = "images must be ECR URIs of the pytorch-training and pytorch-inference images in var.region for config.pipeline.sagemaker.framework_version: resolve them again for this region and version (`make images`)."
   }
 }
 
@@ -258,5 +277,16 @@ variable "lambda_reserved_concurrency" {
       contains(["on_upload", "read_manifest", "quality_gate", "find_champion", "record_run", "approve_topics"], key) && value >= 0 && floor(value) == value
     ])
     error_message = "lambda_reserved_concurrency keys must be function keys (on_upload, read_manifest, quality_gate, find_champion, record_run, approve_topics) and values whole numbers >= 0."
+  }
+}
+
+variable "config_uri" {
+  description = "S3 URI of the deployment's effective configuration (from modules/etl, which uploads it): every function gets it as PULSO_CONFIG_URI, the training job and the transform model through the definition's config_uri."
+  type        = string
+
+  validation {
+    # The role may read exactly s3://<names.buckets.models>/<names.layout.effective_config> (iam.tf).
+    condition     = var.config_uri == "s3://${var.names.buckets.models}/${try(var.names.layout.effective_config, "")}"
+    error_message = "config_uri must be s3://<names.buckets.models>/<names.layout.effective_config>, the object modules/etl uploads."
   }
 }

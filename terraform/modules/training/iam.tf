@@ -52,6 +52,15 @@ data "aws_iam_policy_document" "sagemaker" {
     resources = [for place in local.reads : "${var.bucket_arns[place.bucket]}/${place.prefix}*"]
   }
 
+  # The training job reads the deployment's effective configuration ($PULSO_CONFIG_URI, which the state machine
+  # passes to it and to the transform model), the object modules/etl uploads; UseTheProjectKey decrypts it.
+  statement {
+    sid       = "ReadTheEffectiveConfiguration"
+    effect    = "Allow"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.bucket_arns.models}/${local.layout.effective_config}"]
+  }
+
   statement {
     sid       = "ReadAndWriteModelArtifactsAndCheckpoints"
     effect    = "Allow"

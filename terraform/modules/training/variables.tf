@@ -27,6 +27,12 @@ variable "names" {
     ])
     error_message = "names.layout needs messages, transform_input, embeddings, code, training_jobs and transform_output, each a key prefix ending in \"/\"."
   }
+
+  validation {
+    # The training job reads the deployment's effective configuration there ($PULSO_CONFIG_URI; modules/etl uploads it).
+    condition     = can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\\.json$", var.names.layout.effective_config))
+    error_message = "names.layout.effective_config must be the object key of the effective configuration (e.g. \"code/config/pulso.json\")."
+  }
 }
 
 variable "tags" {

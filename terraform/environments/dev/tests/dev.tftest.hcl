@@ -116,6 +116,16 @@ run "default_stack" {
   }
 
   assert {
+    # images.json is what `make images` resolved for var.region (eu-west-1: registry 763104351884).
+    condition = (
+      jsondecode(module.orchestration.definition).States["Train a candidate model"].Parameters.AlgorithmSpecification.TrainingImage == jsondecode(file("../../build/images.json")).training_image
+      && jsondecode(module.orchestration.definition).States["Register the candidate model"].Parameters.InferenceSpecification.Containers[0].Image == jsondecode(file("../../build/images.json")).inference_image
+      && startswith(jsondecode(file("../../build/images.json")).training_image, "763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:")
+    )
+    error_message = "the state machine uses the SageMaker images resolved for the deployment's region (images.json)"
+  }
+
+  assert {
     condition     = module.analytics.redshift_external_schema_sql == null
     error_message = "Redshift is off by default"
   }
@@ -147,4 +157,28 @@ run "with_redshift" {
     condition     = module.analytics.redshift_external_schema_sql != null
     error_message = "enable_redshift creates the Redshift stack"
   }
+}
+
+run "effective_configuration_reaches_every_job" {
+  command = plan
+
+  assert {
+    condition = (
+      module.etl.config_uri == "s3://pulso-dev-models-123456789012/code/config/pulso.json"
+      && jsondecode(module.orchestration.definition).States["Train a candidate model"].Parameters.Environment.PULSO_CONFIG_URI == module.etl.config_uri
+      && jsondecode(module.orchestration.definition).States["Create the model"].Parameters.PrimaryContainer.Environment.PULSO_CONFIG_URI == module.etl.config_uri
+    )
+    error_message = "the training job and the transform model read the effective configuration modules/etl uploads (the modules' own tests cover the functions and the Glue jobs)"
+  }
+}
+
+run "rejects_an_overlay_without_its_effective_configuration" {
+  command = plan
+
+  variables {
+    # `make effective-config CONFIG_OVERLAY=tests/fixtures/overlay.json` was not run for this overlay.
+    config_overlay_path = "tests/fixtures/overlay.json"
+  }
+
+  expect_failures = [var.config_overlay_path]
 }

@@ -50,14 +50,14 @@ override_resource {
 }
 
 variables {
-  config                  = jsondecode(file("../../../src/pulso/config/pulso.json"))
-  kms_key_arn             = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-  etl_script_path         = "tests/fixtures/etl_job.py"
-  publish_script_path     = "tests/fixtures/publish_job.py"
-  report_script_path      = "tests/fixtures/report_job.py"
-  discover_script_path    = "tests/fixtures/discover_job.py"
-  shared_package_zip_path = "tests/fixtures/pulso.zip"
-  tags                    = { project = "pulso", environment = "dev" }
+  config                    = jsondecode(file("../../../src/pulso/config/pulso.json"))
+  kms_key_arn               = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  etl_script_path           = "tests/fixtures/etl_job.py"
+  publish_script_path       = "tests/fixtures/publish_job.py"
+  report_script_path        = "tests/fixtures/report_job.py"
+  discover_script_path      = "tests/fixtures/discover_job.py"
+  shared_package_wheel_path = "tests/fixtures/pulso_glue-0.1.0-py3-none-any.whl"
+  tags                      = { project = "pulso", environment = "dev" }
 }
 
 run "names" {
@@ -109,8 +109,8 @@ run "jobs_mirror_the_emulated_account" {
   }
 
   assert {
-    condition     = alltrue([for job in aws_glue_job.this : job.default_arguments["--extra-py-files"] == "s3://pulso-dev-models-123456789012/code/glue/pulso.zip"])
-    error_message = "Both jobs must import the shared package from s3://<models>/code/glue/pulso.zip."
+    condition     = alltrue([for job in aws_glue_job.this : job.default_arguments["--extra-py-files"] == "s3://pulso-dev-models-123456789012/code/glue/pulso_glue-0.1.0-py3-none-any.whl"])
+    error_message = "Every job must install the shared package from its wheel, s3://<models>/code/glue/<PEP 427 file name>."
   }
 
   assert {
@@ -161,17 +161,28 @@ run "jobs_mirror_the_emulated_account" {
     )
     error_message = "The discover job gets the three bucket roots, the database and umap-learn, and no --output_root."
   }
+
+  assert {
+    condition = length(aws_glue_job.this) == 4 && alltrue([
+      for job in aws_glue_job.this : job.default_arguments["--config_uri"] == "s3://pulso-dev-models-123456789012/code/config/pulso.json"
+    ])
+    error_message = "Every job must get the effective configuration's URI as the default argument --config_uri."
+  }
+
+  assert {
+    condition     = alltrue([for job in aws_glue_job.this : !contains(keys(job.default_arguments), "--config_overlay")])
+    error_message = "No job may get a --config_overlay: the effective configuration is the one way in."
+  }
 }
 
 run "discovery_without_extra_modules" {
   command = plan
 
   variables {
-    names                     = run.names
-    bucket_names              = run.names.buckets
-    bucket_arns               = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
-    discovery_python_modules  = ""
-    discovery_timeout_minutes = 90
+    names                    = run.names
+    bucket_names             = run.names.buckets
+    bucket_arns              = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
+    discovery_python_modules = ""
   }
 
   assert {
@@ -180,8 +191,10 @@ run "discovery_without_extra_modules" {
   }
 
   assert {
-    condition     = aws_glue_job.this["discover"].timeout == 90 && aws_glue_job.this["etl"].timeout == 240
-    error_message = "discovery_timeout_minutes must set the discover job's timeout only."
+    condition = alltrue([
+      for key, job in aws_glue_job.this : job.timeout == var.config.pipeline.limits.glue_job_timeout_minutes[key]
+    ])
+    error_message = "Every job's timeout must come from pulso.json (pipeline.limits.glue_job_timeout_minutes), as locally."
   }
 }
 
@@ -195,8 +208,20 @@ run "code_is_uploaded_encrypted_and_tracked_by_content" {
   }
 
   assert {
-    condition     = aws_s3_object.script["etl"].key == "code/glue/etl_job.py" && aws_s3_object.script["publish"].key == "code/glue/publish_job.py" && aws_s3_object.script["discover"].key == "code/glue/discover_job.py" && aws_s3_object.shared_package.key == "code/glue/pulso.zip"
+    condition     = aws_s3_object.script["etl"].key == "code/glue/etl_job.py" && aws_s3_object.script["publish"].key == "code/glue/publish_job.py" && aws_s3_object.script["discover"].key == "code/glue/discover_job.py" && aws_s3_object.shared_package.key == "code/glue/pulso_glue-0.1.0-py3-none-any.whl"
     error_message = "Scripts and the shared package must sit under code/glue/ in the models bucket."
+  }
+
+  assert {
+    condition = (
+      aws_s3_object.effective_config.bucket == "pulso-dev-models-123456789012"
+      && aws_s3_object.effective_config.key == "code/config/pulso.json"
+      && aws_s3_object.effective_config.server_side_encryption == "aws:kms"
+      && aws_s3_object.effective_config.kms_key_id == var.kms_key_arn
+      && aws_s3_object.effective_config.content_type == "application/json"
+      && jsondecode(aws_s3_object.effective_config.content) == var.config
+    )
+    error_message = "The effective configuration must be the whole configuration as JSON at s3://<models>/<layout.effective_config>, SSE-KMS with the project key."
   }
 
   assert {
@@ -212,7 +237,7 @@ run "code_is_uploaded_encrypted_and_tracked_by_content" {
       aws_s3_object.script["etl"].source_hash == filemd5(var.etl_script_path) &&
       aws_s3_object.script["publish"].source_hash == filemd5(var.publish_script_path) &&
       aws_s3_object.script["discover"].source_hash == filemd5(var.discover_script_path) &&
-      aws_s3_object.shared_package.source_hash == filemd5(var.shared_package_zip_path)
+      aws_s3_object.shared_package.source_hash == filemd5(var.shared_package_wheel_path)
     )
     error_message = "source_hash must follow the local files, so a code change re-uploads."
   }
@@ -261,6 +286,15 @@ run "role_is_least_privilege" {
   assert {
     condition     = one([for s in data.aws_iam_policy_document.glue.statement : s.resources if s.sid == "ReadTheJobCode"]) == toset(["arn:aws:s3:::pulso-dev-models-123456789012/code/glue/*"])
     error_message = "The models bucket must be readable under code/glue/ only."
+  }
+
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.glue.statement : s if s.sid == "ReadTheEffectiveConfiguration"]).actions == toset(["s3:GetObject"])
+      && one([for s in data.aws_iam_policy_document.glue.statement : s if s.sid == "ReadTheEffectiveConfiguration"]).resources == toset(["arn:aws:s3:::pulso-dev-models-123456789012/code/config/pulso.json"])
+      && contains(one([for s in data.aws_iam_policy_document.glue.statement : s if s.sid == "UseTheProjectKey"]).actions, "kms:Decrypt")
+    )
+    error_message = "The jobs may read exactly the effective configuration object, and decrypt it with the project key."
   }
 
   assert {
@@ -375,6 +409,14 @@ run "outputs_follow_the_contract" {
     condition     = output.glue_role_arn == "arn:aws:iam::123456789012:role/pulso-dev-glue"
     error_message = "glue_role_arn must be the role's ARN."
   }
+
+  assert {
+    condition = (
+      output.config_uri == "s3://pulso-dev-models-123456789012/code/config/pulso.json"
+      && output.config_object_arn == "arn:aws:s3:::pulso-dev-models-123456789012/code/config/pulso.json"
+    )
+    error_message = "config_uri and config_object_arn must name the uploaded effective configuration."
+  }
 }
 
 run "rejects_an_alias_instead_of_a_key_arn" {
@@ -406,26 +448,38 @@ run "rejects_a_missing_package" {
   command = plan
 
   variables {
-    names                   = run.names
-    bucket_names            = run.names.buckets
-    bucket_arns             = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
-    shared_package_zip_path = "tests/fixtures/missing.zip"
+    names                     = run.names
+    bucket_names              = run.names.buckets
+    bucket_arns               = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
+    shared_package_wheel_path = "tests/fixtures/missing-0.1.0-py3-none-any.whl"
   }
 
-  expect_failures = [var.shared_package_zip_path]
+  expect_failures = [var.shared_package_wheel_path]
 }
 
-run "rejects_a_missing_discover_script_and_bad_modules" {
+run "rejects_a_package_that_is_not_a_pep427_wheel" {
   command = plan
 
   variables {
     names                     = run.names
     bucket_names              = run.names.buckets
     bucket_arns               = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
-    discover_script_path      = "tests/fixtures/missing_discover_job.py"
-    discovery_python_modules  = "umap-learn==0.5.7, hdbscan"
-    discovery_timeout_minutes = 0
+    shared_package_wheel_path = "tests/fixtures/etl_job.py"
   }
 
-  expect_failures = [var.discover_script_path, var.discovery_python_modules, var.discovery_timeout_minutes]
+  expect_failures = [var.shared_package_wheel_path]
+}
+
+run "rejects_a_missing_discover_script_and_bad_modules" {
+  command = plan
+
+  variables {
+    names                    = run.names
+    bucket_names             = run.names.buckets
+    bucket_arns              = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
+    discover_script_path     = "tests/fixtures/missing_discover_job.py"
+    discovery_python_modules = "umap-learn==0.5.7, hdbscan"
+  }
+
+  expect_failures = [var.discover_script_path, var.discovery_python_modules]
 }

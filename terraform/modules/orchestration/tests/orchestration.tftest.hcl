@@ -52,6 +52,7 @@ variables {
   sns_topic_arn            = "arn:aws:sns:eu-west-1:123456789012:pulso-dev-notifications"
   lambda_zip_path          = "tests/fixtures/lambda.zip"
   definition_template_path = "../../../statemachine/pipeline.asl.json.tftpl"
+  config_uri               = "s3://pulso-dev-models-123456789012/code/config/pulso.json"
   tags                     = { project = "pulso", environment = "dev" }
   bucket_names = {
     raw         = "pulso-dev-raw-123456789012"
@@ -70,6 +71,12 @@ variables {
     publish  = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-publish-predictions"
     report   = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-run-report"
     discover = "arn:aws:glue:eu-west-1:123456789012:job/pulso-dev-discover-topics"
+  }
+  # What `make images` writes for eu-west-1: registry account and tag format of the SageMaker SDK's
+  # image_uri_config/pytorch.json (sagemaker-core 2.27.0), for the configured framework version.
+  images = {
+    training_image  = "763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:${jsondecode(file("../../../src/pulso/config/pulso.json")).pipeline.sagemaker.framework_version}-cpu-${jsondecode(file("../../../src/pulso/config/pulso.json")).pipeline.sagemaker.py_version}"
+    inference_image = "763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-inference:${jsondecode(file("../../../src/pulso/config/pulso.json")).pipeline.sagemaker.framework_version}-cpu-${jsondecode(file("../../../src/pulso/config/pulso.json")).pipeline.sagemaker.py_version}"
   }
 }
 
@@ -114,6 +121,15 @@ run "state_machine_definition" {
   }
 
   assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.pipeline.definition).States["Train a candidate model"].Parameters.Environment.PULSO_CONFIG_URI == var.config_uri
+      && jsondecode(aws_sfn_state_machine.pipeline.definition).States["Create the model"].Parameters.PrimaryContainer.Environment.PULSO_CONFIG_URI == var.config_uri
+      && var.config_uri == "s3://pulso-dev-models-123456789012/code/config/pulso.json"
+    )
+    error_message = "The training job and the transform model must get the effective configuration's URI as PULSO_CONFIG_URI."
+  }
+
+  assert {
     condition = toset(compact([
       for state in values(jsondecode(aws_sfn_state_machine.pipeline.definition).States) : try(state.Parameters.FunctionName, "")
       ])) == toset([
@@ -152,8 +168,31 @@ run "state_machine_definition" {
   }
 
   assert {
-    condition     = jsondecode(aws_sfn_state_machine.pipeline.definition).TimeoutSeconds == 21600
-    error_message = "The execution timeout must be definition_values' default, 6 hours."
+    condition     = jsondecode(aws_sfn_state_machine.pipeline.definition).TimeoutSeconds == var.config.pipeline.limits.execution_timeout_seconds
+    error_message = "The execution timeout must come from pulso.json (pipeline.limits.execution_timeout_seconds), as locally."
+  }
+
+  assert {
+    condition = alltrue([
+      for name, state in jsondecode(aws_sfn_state_machine.pipeline.definition).States : can(state.TimeoutSeconds) if state.Type == "Task"
+    ])
+    error_message = "Every Task must have its own TimeoutSeconds."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.pipeline.definition).States["Validate and transform the upload"].TimeoutSeconds == var.config.pipeline.limits.glue_job_timeout_minutes.etl * 60 + var.config.pipeline.limits.task_timeout_margin_seconds
+      && jsondecode(aws_sfn_state_machine.pipeline.definition).States["Read the run manifest"].TimeoutSeconds == var.config.pipeline.limits.lambdas.read_manifest.timeout_seconds + var.config.pipeline.limits.task_timeout_margin_seconds
+    )
+    error_message = "Task timeouts must be the job's or function's limit plus the margin, as pulso_local.definition.task_timeouts."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, function in aws_lambda_function.this :
+      function.timeout == var.config.pipeline.limits.lambdas[key].timeout_seconds && function.memory_size == var.config.pipeline.limits.lambdas[key].memory_mb
+    ])
+    error_message = "Lambda timeout and memory must come from pulso.json (pipeline.limits.lambdas), as in the emulated account."
   }
 
   assert {
@@ -167,10 +206,11 @@ run "state_machine_definition" {
 
   assert {
     condition = (
-      jsondecode(aws_sfn_state_machine.pipeline.definition).States["Train a candidate model"].Parameters.AlgorithmSpecification.TrainingImage
-      == "763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:2.5.1-cpu-py311-ubuntu22.04-sagemaker"
+      jsondecode(aws_sfn_state_machine.pipeline.definition).States["Train a candidate model"].Parameters.AlgorithmSpecification.TrainingImage == var.images.training_image
+      && jsondecode(aws_sfn_state_machine.pipeline.definition).States["Register the candidate model"].Parameters.InferenceSpecification.Containers[0].Image == var.images.inference_image
+      && jsondecode(aws_sfn_state_machine.pipeline.definition).States["Register the candidate model"].Parameters.InferenceSpecification.Containers[0].FrameworkVersion == var.config.pipeline.sagemaker.framework_version
     )
-    error_message = "The training image must have {region} replaced."
+    error_message = "The training job and the registered model must use the images given in var.images."
   }
 
   assert {
@@ -337,33 +377,54 @@ run "lambda_functions" {
     condition = aws_lambda_function.this["on_upload"].environment[0].variables == tomap({
       STATE_MACHINE_ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:pulso-dev-pipeline"
       DEFAULT_MODE      = "train_and_predict"
+      PULSO_CONFIG_URI  = var.config_uri
     })
     error_message = "on_upload needs STATE_MACHINE_ARN and DEFAULT_MODE."
   }
 
   assert {
     condition = aws_lambda_function.this["record_run"].environment[0].variables == tomap({
-      OUTPUTS_BUCKET = "pulso-dev-outputs-123456789012"
-      KMS_KEY_ID     = var.kms_key_arn
+      OUTPUTS_BUCKET   = "pulso-dev-outputs-123456789012"
+      KMS_KEY_ID       = var.kms_key_arn
+      PULSO_CONFIG_URI = var.config_uri
     })
     error_message = "record_run needs OUTPUTS_BUCKET and KMS_KEY_ID."
   }
 
   assert {
     condition = aws_lambda_function.this["approve_topics"].environment[0].variables == tomap({
-      MODELS_BUCKET  = "pulso-dev-models-123456789012"
-      OUTPUTS_BUCKET = "pulso-dev-outputs-123456789012"
-      KMS_KEY_ID     = var.kms_key_arn
-      SNS_TOPIC_ARN  = var.sns_topic_arn
+      MODELS_BUCKET    = "pulso-dev-models-123456789012"
+      OUTPUTS_BUCKET   = "pulso-dev-outputs-123456789012"
+      KMS_KEY_ID       = var.kms_key_arn
+      SNS_TOPIC_ARN    = var.sns_topic_arn
+      PULSO_CONFIG_URI = var.config_uri
     })
     error_message = "approve_topics needs MODELS_BUCKET, OUTPUTS_BUCKET, KMS_KEY_ID and SNS_TOPIC_ARN."
   }
 
   assert {
     condition = alltrue([
-      for key in ["read_manifest", "quality_gate", "find_champion"] : length(aws_lambda_function.this[key].environment) == 0
+      for key in ["read_manifest", "quality_gate", "find_champion"] :
+      aws_lambda_function.this[key].environment[0].variables == tomap({ PULSO_CONFIG_URI = var.config_uri })
     ])
-    error_message = "read_manifest, quality_gate and find_champion take no environment."
+    error_message = "read_manifest, quality_gate and find_champion take only PULSO_CONFIG_URI."
+  }
+
+  assert {
+    condition = length(aws_lambda_function.this) == 6 && alltrue([
+      for function in aws_lambda_function.this :
+      function.environment[0].variables["PULSO_CONFIG_URI"] == "s3://pulso-dev-models-123456789012/code/config/pulso.json"
+    ])
+    error_message = "Every function must get the effective configuration's URI as PULSO_CONFIG_URI."
+  }
+
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadTheEffectiveConfiguration"]).actions == toset(["s3:GetObject"])
+      && one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadTheEffectiveConfiguration"]).resources == toset(["arn:aws:s3:::pulso-dev-models-123456789012/code/config/pulso.json"])
+      && contains(one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "UseProjectKey"]).actions, "kms:Decrypt")
+    )
+    error_message = "The functions may read exactly the effective configuration object, and decrypt it with the project key."
   }
 
   assert {
@@ -397,6 +458,7 @@ run "lambda_functions" {
         ]
         ApproveTopicsListsMapVersions = ["arn:aws:s3:::pulso-dev-models-123456789012"]
         ApproveTopicsNotifies         = [var.sns_topic_arn]
+        ReadTheEffectiveConfiguration = ["arn:aws:s3:::pulso-dev-models-123456789012/code/config/pulso.json"]
       } : one([for s in data.aws_iam_policy_document.lambda.statement : s.resources == toset(expected) if s.sid == sid])
     ])
     error_message = "Each function need must be scoped to its resources."
@@ -554,11 +616,17 @@ run "daily_schedule" {
 
   assert {
     condition = jsondecode(aws_scheduler_schedule.run["daily_predict"].target[0].input) == {
-      input   = "s3://pulso-dev-raw-123456789012/incoming/tweets/predict/"
-      profile = "tweets"
-      mode    = "predict"
+      input          = "s3://pulso-dev-raw-123456789012/incoming/tweets/batch/"
+      profile        = "tweets"
+      mode           = "predict"
+      scheduled_time = "<aws.scheduler.scheduled-time>"
     }
-    error_message = "The daily run must be mode predict over incoming/tweets/predict/."
+    error_message = "The daily run must be mode predict over incoming/tweets/batch/, with the scheduled time."
+  }
+
+  assert {
+    condition     = strcontains(aws_scheduler_schedule.run["daily_predict"].target[0].input, "\"<aws.scheduler.scheduled-time>\"")
+    error_message = "Scheduler replaces context attributes only where they are written out, not as \\u003c...\\u003e."
   }
 
   assert {
@@ -664,7 +732,7 @@ run "spot_training_and_options" {
 
   assert {
     condition = (
-      jsondecode(aws_scheduler_schedule.run["daily_predict"].target[0].input).input == "s3://pulso-dev-raw-123456789012/incoming/twcs/predict/"
+      jsondecode(aws_scheduler_schedule.run["daily_predict"].target[0].input).input == "s3://pulso-dev-raw-123456789012/incoming/twcs/batch/"
       && jsondecode(aws_scheduler_schedule.run["daily_predict"].target[0].input).mode == "predict"
       && aws_scheduler_schedule.run["daily_predict"].schedule_expression == "cron(30 4 * * ? *)"
     )
@@ -758,4 +826,50 @@ run "rejects_glue_job_arns_without_the_discover_job" {
   }
 
   expect_failures = [var.glue_job_arns]
+}
+
+run "rejects_images_of_another_region" {
+  command = plan
+
+  variables {
+    names  = run.names
+    region = "ap-east-1" # the images are eu-west-1's (registry 763104351884; ap-east-1's is 871362719292)
+  }
+
+  expect_failures = [var.images]
+}
+
+run "rejects_images_of_another_framework_version" {
+  command = plan
+
+  variables {
+    names  = run.names
+    config = merge(var.config, { pipeline = merge(var.config.pipeline, { sagemaker = merge(var.config.pipeline.sagemaker, { framework_version = "0.0.1" }) }) })
+  }
+
+  expect_failures = [var.images]
+}
+
+run "rejects_missing_or_foreign_images" {
+  command = plan
+
+  variables {
+    names = run.names
+    images = {
+      training_image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-own-image:latest"
+    }
+  }
+
+  expect_failures = [var.images]
+}
+
+run "rejects_a_config_uri_other_than_the_uploaded_object" {
+  command = plan
+
+  variables {
+    names      = run.names
+    config_uri = "s3://pulso-dev-raw-123456789012/overlay.json"
+  }
+
+  expect_failures = [var.config_uri]
 }

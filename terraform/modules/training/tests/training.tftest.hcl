@@ -115,6 +115,15 @@ run "role_is_least_privilege" {
   }
 
   assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.sagemaker.statement : s if s.sid == "ReadTheEffectiveConfiguration"]).actions == toset(["s3:GetObject"])
+      && one([for s in data.aws_iam_policy_document.sagemaker.statement : s if s.sid == "ReadTheEffectiveConfiguration"]).resources == toset(["arn:aws:s3:::pulso-dev-models-123456789012/code/config/pulso.json"])
+      && contains(one([for s in data.aws_iam_policy_document.sagemaker.statement : s if s.sid == "UseTheProjectKey"]).actions, "kms:Decrypt")
+    )
+    error_message = "The training job may read exactly the effective configuration object ($PULSO_CONFIG_URI), and decrypt it."
+  }
+
+  assert {
     condition = alltrue(flatten([
       for s in data.aws_iam_policy_document.sagemaker.statement : [
         for arn in s.resources : !strcontains(arn, "pulso-dev-raw-123456789012")

@@ -1,8 +1,10 @@
-"""Register a run's partition in the Glue Data Catalog, so Athena sees it (and queries can span runs).
+"""Register a run's partition in the Glue Data Catalog, so every engine over the catalog sees it.
 
 The tables partitioned by `run_id` are not projected (a projection cannot enumerate run ids): the job that
-writes a partition registers it, with the table's own storage descriptor and the partition's location.
-Registering an existing partition updates it, so a re-run of the same run id stays one partition.
+writes a partition registers it, with the table's own storage descriptor and the partition's location. The
+`runs` table is projected for Athena, and its partitions are registered too (by record_run), because Redshift
+Spectrum reads only registered partitions. Registering an existing partition updates it, so a re-run of the
+same run id stays one partition. Shared by the Glue jobs and the Lambdas (so it lives in `pulso`).
 """
 
 from __future__ import annotations
