@@ -151,22 +151,25 @@ def _json_safe(value: Any) -> Any:
     )
 
 
-def _task_failed(service: StateTaskServiceCallback, env: Any, cause: dict[str, Any]) -> FailureEventException:
+def _states_error(env: Any, typ: StatesErrorNameType, cause: str, **details: Any) -> FailureEventException:
+    """A `States.*` failure of the current state (`details`: the task's resource fields, when a task failed)."""
     return FailureEventException(
         FailureEvent(
             env=env,
-            error_name=StatesErrorName(typ=StatesErrorNameType.StatesTaskFailed),
+            error_name=StatesErrorName(typ=typ),
             event_type=HistoryEventType.TaskFailed,
             event_details=EventDetails(
-                taskFailedEventDetails=TaskFailedEventDetails(
-                    resource=service._get_sfn_resource(),
-                    resourceType=service._get_sfn_resource_type(),
-                    error=StatesErrorNameType.StatesTaskFailed.to_name(),
-                    cause=json.dumps(_json_safe(cause)),
-                )
+                taskFailedEventDetails=TaskFailedEventDetails(error=typ.to_name(), cause=cause, **details)
             ),
         )
     )
+
+
+def _task_failed(service: StateTaskServiceCallback, env: Any, cause: dict[str, Any]) -> FailureEventException:
+    return _states_error(
+        env, StatesErrorNameType.StatesTaskFailed, json.dumps(_json_safe(cause)),
+        resource=service._get_sfn_resource(), resourceType=service._get_sfn_resource_type(),
+    )  # fmt: skip
 
 
 class _SyncService(StateTaskServiceCallback):
@@ -451,21 +454,6 @@ def _sns_publish(original: Callable[..., Any], backend: SNSBackend, *args: Any, 
     return original(backend, *args, **kwargs)
 
 
-def _runtime_error(env: Any, cause: str) -> FailureEventException:
-    return FailureEventException(
-        FailureEvent(
-            env=env,
-            error_name=StatesErrorName(typ=StatesErrorNameType.StatesRuntime),
-            event_type=HistoryEventType.TaskFailed,
-            event_details=EventDetails(
-                taskFailedEventDetails=TaskFailedEventDetails(
-                    error=StatesErrorNameType.StatesRuntime.to_name(), cause=cause
-                )
-            ),
-        )
-    )
-
-
 def _choice_comparison(original: Callable[..., Any], comparison: ComparisonVariable, env: Any) -> None:
     """On AWS a comparison whose Variable path does not exist fails the execution (States.Runtime, which no
     Catch can handle); only IsPresent may look at a missing path. moto treats it as false."""
@@ -474,9 +462,10 @@ def _choice_comparison(original: Callable[..., Any], comparison: ComparisonVaria
         value = env.stack.pop()
         if isinstance(value, NoSuchVariable):
             path = comparison.variable.string_sampler.literal_value
-            raise _runtime_error(
-                env, f"Invalid path '{path}': The choice state's condition path references an invalid value."
-            )
+            raise _states_error(
+                env, StatesErrorNameType.StatesRuntime,
+                f"Invalid path '{path}': The choice state's condition path references an invalid value.",
+            )  # fmt: skip
     original(comparison, env)
 
 

@@ -70,3 +70,26 @@ def test_usage_errors_exit_with_2_and_one_line(tmp_path: Path) -> None:
     assert unknown.returncode == 2
     assert "unknown source profile 'instagram'" in unknown.stderr
     assert pulso("status", home=tmp_path / "empty").stdout.startswith("no runs yet")
+
+
+def test_start_sends_exactly_the_request_and_reports_a_rejection_in_one_line(tmp_path: Path) -> None:
+    """`pulso start` is `aws stepfunctions start-execution --input`: a bad request runs, and ends as a recorded
+    rejection with its reason; no traceback."""
+    home = tmp_path / "home"
+    result = pulso("start", "--request", '{"mode": "predict", "input": "s3://b/k.csv"}', "--name", "bad-1", "--json",
+                   home=home)  # fmt: skip
+    assert result.returncode == 1, result.stderr[-2000:]
+    report = json.loads(result.stdout)
+    assert report["status"] == "FAILED"
+    assert report["error"] == {"error": "PipelineFailed", "cause": "InvalidRequest: a predict request needs profile"}
+    assert "Traceback" not in result.stderr
+    assert "run bad-1: FAILED" in result.stderr
+    assert "bad-1" in pulso("history", home=home).stdout
+
+    not_json = pulso("start", "--request", "{mode: predict}", home=home)
+    assert not_json.returncode == 2
+    assert not_json.stderr.strip() == "pulso: the request is not valid JSON: Expecting property name enclosed in " \
+                                      "double quotes at line 1"  # fmt: skip
+    bad_name = pulso("start", "--request", '{"mode": "discover"}', "--name", "my_run", home=home)
+    assert bad_name.returncode == 2
+    assert bad_name.stderr.strip().startswith("pulso: --name: a run id (the execution name) must be 1-53 letters")
