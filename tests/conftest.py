@@ -124,3 +124,16 @@ def buckets(boto3_session) -> dict[str, str]:
             },
         )
     return names
+
+
+def create_runs_table(boto3_session, bucket: str) -> None:
+    """The Glue database and `runs` table Terraform creates (record_run registers the runs' partitions)."""
+    from pulso.config import load_config
+    from pulso_local.account import glue_table_input
+
+    config = load_config()
+    database = config.resource_name("glue_database")
+    runs = config.table("runs")
+    glue = boto3_session.client("glue")
+    glue.create_database(DatabaseInput={"Name": database})
+    glue.create_table(DatabaseName=database, TableInput=glue_table_input(runs, f"s3://{bucket}/{runs.prefix}"))

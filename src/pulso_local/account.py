@@ -27,7 +27,6 @@ from pulso_local.image_uris import resolve_images
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
-LAMBDA_RUNTIME = "python3.12"
 EMBEDDINGS_FOLDER = "glove-6b-50d/"
 _ASSUME = {
     "glue": "glue.amazonaws.com",
@@ -195,11 +194,12 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
         },
     }
     client = session.client("lambda")
-    limits = config.pipeline.limits  # the same timeouts and memory Terraform gives the functions
+    limits = config.pipeline.limits  # the same runtime, timeouts and memory Terraform gives the functions
     for function in config.resources["lambdas"]:
         client.create_function(
-            FunctionName=config.resource_name(f"lambdas.{function}"), Runtime=LAMBDA_RUNTIME, Role=roles["lambda"],
-            Handler=f"lambdas.{function}.handler", Code={"S3Bucket": names["models"], "S3Key": package_key},
+            FunctionName=config.resource_name(f"lambdas.{function}"), Role=roles["lambda"],
+            Runtime=limits.lambda_runtime, Handler=f"lambdas.{function}.handler",
+            Code={"S3Bucket": names["models"], "S3Key": package_key},
             Timeout=limits.lambdas[function].timeout_seconds, MemorySize=limits.lambdas[function].memory_mb,
             Environment={"Variables": {**environments.get(function, {}), CONFIG_URI_ENV: uri}},
         )  # fmt: skip

@@ -18,7 +18,7 @@ import pytest
 from lambdas import common, find_champion, on_upload, quality_gate, read_manifest, record_run
 from lambdas.common import ObjectNotFoundError, parse_s3_uri, read_json
 from pulso.config import CONFIG_URI_ENV, OVERLAY_ENV, QualityGateSettings, effective_config, load_config
-from pulso_local.account import glue_table_input
+from tests.conftest import create_runs_table
 
 CONFIG = load_config()
 GROUP = "pulso-test-sentiment"
@@ -629,12 +629,7 @@ def test_find_champion_without_metrics_reports_null(boto3_session, registry) -> 
 def outputs(boto3_session, buckets: dict[str, str]) -> str:
     """The outputs bucket, and the runs table in the catalog (record_run registers its partitions there)."""
     boto3_session.client("s3").create_bucket(Bucket=OUTPUTS_BUCKET)
-    config = load_config()
-    glue = boto3_session.client("glue")
-    glue.create_database(DatabaseInput={"Name": config.resource_name("glue_database")})
-    runs = config.table("runs")
-    glue.create_table(DatabaseName=config.resource_name("glue_database"),
-                      TableInput=glue_table_input(runs, f"s3://{OUTPUTS_BUCKET}/{runs.prefix}"))  # fmt: skip
+    create_runs_table(boto3_session, OUTPUTS_BUCKET)
     return OUTPUTS_BUCKET
 
 

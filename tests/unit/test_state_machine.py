@@ -170,8 +170,13 @@ def test_task_timeouts_exceed_the_jobs_own_limits(definition: dict[str, Any]) ->
     config = load_config()
     limits, sagemaker = config.pipeline.limits, config.pipeline.sagemaker
     states = definition["States"]
-    glue = {"Validate and transform the upload": "etl", "Publish the predictions": "publish",
-            "Write the run report": "report", "Write the failure report": "report", "Discover topics": "discover"}
+    glue = {
+        "Validate and transform the upload": "etl",
+        "Publish the predictions": "publish",
+        "Write the run report": "report",
+        "Write the failure report": "report",
+        "Discover topics": "discover",
+    }
     for name, job in glue.items():
         assert states[name]["TimeoutSeconds"] > limits.glue_job_timeout_minutes[job] * 60
     assert states["Train a candidate model"]["TimeoutSeconds"] > sagemaker.max_runtime_seconds

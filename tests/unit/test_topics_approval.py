@@ -13,6 +13,7 @@ from lambdas.common import read_json
 from pulso.config import load_config
 from pulso_local.query.errors import QueryError
 from pulso_local.query.runner import with_filters
+from tests.conftest import create_runs_table
 
 CONFIG = load_config()
 MODELS = "pulso-test-models"
@@ -103,6 +104,7 @@ def test_a_discovery_run_is_recorded_with_its_topics_and_how_to_approve(boto3_se
     outputs = "pulso-test-outputs"
     s3 = boto3_session.client("s3")
     s3.create_bucket(Bucket=outputs)
+    create_runs_table(boto3_session, outputs)
     summary = {"run_id": RUN, "window": {"from_date": "2026-10-27", "to_date": "2026-11-23"}, "k": 2,
                "silhouette": 0.21, "embedding": "tfidf_svd",
                "messages": {"read": 120, "duplicates": 5, "clustered": 70},

@@ -455,7 +455,10 @@ def _limits(node: _Node, resources: Mapping[str, Any]) -> RuntimeLimits:
     """Runtime limits, within what AWS accepts (Lambda: 1-900 s, 128-10240 MB; Glue: at least 1 minute;
     a Standard execution: at most one year)."""
     seconds = ("transform_timeout_seconds", "task_timeout_margin_seconds", "execution_timeout_seconds")
-    node.only("lambdas", "glue_job_timeout_minutes", *seconds)
+    node.only("lambda_runtime", "lambdas", "glue_job_timeout_minutes", *seconds)
+    runtime = node.text("lambda_runtime")
+    if not re.fullmatch(r"python3\.\d+", runtime):
+        raise node.fail("lambda_runtime", f"must be a Lambda Python runtime such as python3.12 (got {runtime!r})")
     functions = node.child("lambdas")
     functions.only(*resources["lambdas"])
     lambdas = {}
@@ -477,7 +480,7 @@ def _limits(node: _Node, resources: Mapping[str, Any]) -> RuntimeLimits:
     for key, minutes in glue.items():
         if minutes > 2880:
             raise jobs.fail(key, f"must be at most 2880 minutes, Glue's limit (got {minutes})")
-    return RuntimeLimits(lambdas, glue, **values)
+    return RuntimeLimits(runtime, lambdas, glue, **values)
 
 
 def _drift(node: _Node) -> DriftThresholds:

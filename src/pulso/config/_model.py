@@ -182,6 +182,7 @@ class LambdaLimits:
 class RuntimeLimits:
     """How long each piece may run and with how much memory; Terraform and the emulated account read these."""
 
+    lambda_runtime: str  # the functions' Python runtime (python3.N)
     lambdas: Mapping[str, LambdaLimits]  # by function key (resources.lambdas)
     glue_job_timeout_minutes: Mapping[str, int]  # by job key (resources.glue_jobs)
     transform_timeout_seconds: int  # Batch Transform has no runtime limit of its own: the task's

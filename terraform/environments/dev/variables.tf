@@ -59,7 +59,7 @@ variable "log_retention_days" {
 }
 
 variable "artifacts_dir" {
-  description = "Folder holding lambdas.zip, glue_packages.zip and sourcedir.tar.gz (`make artifacts`) and images.json, the SageMaker image URIs for var.region (`make images`, which reads TF_VAR_region)."
+  description = "Folder holding lambdas.zip, the Glue wheel pulso_glue-<version>-py3-none-any.whl, sourcedir.tar.gz and images.json, the SageMaker image URIs for var.region (`make artifacts`, which resolves the images for TF_VAR_region)."
   type        = string
   default     = "../../build"
 }

@@ -53,7 +53,7 @@ resource "aws_lambda_function" "this" {
   function_name    = local.lambda_names[each.key]
   description      = each.value.description
   role             = aws_iam_role.lambda.arn
-  runtime          = "python3.12"
+  runtime          = var.config.pipeline.limits.lambda_runtime
   handler          = "lambdas.${each.key}.handler"
   filename         = var.lambda_zip_path
   source_code_hash = filebase64sha256(var.lambda_zip_path)

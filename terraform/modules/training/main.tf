@@ -31,7 +31,7 @@ locals {
   # Prefixes listed, by bucket purpose: { transformed = ["messages/", ...], models = [...] }.
   listed = { for place in merge(local.reads, local.read_writes) : place.bucket => place.prefix... }
 
-  # SageMaker PyTorch framework images (pipeline.sagemaker.training_image / inference_image in pulso.json). The
+  # SageMaker PyTorch framework images (resolved per region at build time, images.json; pulso_local.image_uris). The
   # Deep Learning Containers registry account differs between regions, so the account part is a wildcard and
   # the repository names do the scoping.
   framework_repositories = ["pytorch-training", "pytorch-inference"]

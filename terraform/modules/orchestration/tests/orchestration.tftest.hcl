@@ -190,7 +190,7 @@ run "state_machine_definition" {
   assert {
     condition = alltrue([
       for key, function in aws_lambda_function.this :
-      function.timeout == var.config.pipeline.limits.lambdas[key].timeout_seconds && function.memory_size == var.config.pipeline.limits.lambdas[key].memory_mb
+      function.timeout == var.config.pipeline.limits.lambdas[key].timeout_seconds && function.memory_size == var.config.pipeline.limits.lambdas[key].memory_mb && function.runtime == var.config.pipeline.limits.lambda_runtime
     ])
     error_message = "Lambda timeout and memory must come from pulso.json (pipeline.limits.lambdas), as in the emulated account."
   }
