@@ -26,6 +26,7 @@ import inspect
 import json
 import logging
 import socket
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -205,7 +206,18 @@ def emulated_aws_server() -> Iterator[str]:
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    # moto's backends are global to the process: start from an empty account and leave one behind.
+    reset_moto(endpoint)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield endpoint
     finally:
+        reset_moto(endpoint)
         server.stop()
+
+
+def reset_moto(endpoint: str) -> None:
+    """Empty every emulated service of the process (moto's own reset endpoint)."""
+    request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()

@@ -55,6 +55,7 @@ from pulso.text import normalise
 from pulso_local.artifacts import training_source_dir
 from pulso_local.transform_container import requests, split
 from tests.conftest import REPO_ROOT, require
+from tests.emulated_aws_server import reset_moto
 from training.loop import _average
 from training.model_package import pack_model, unpack_model, write_model_dir
 
@@ -152,6 +153,7 @@ def emulated_s3_with_source_dir() -> Iterator[str]:
         s3.put_object(Bucket=BUCKET, Key=SOURCE_KEY, Body=training_source_dir())
         yield endpoint
     finally:
+        reset_moto(endpoint)  # moto's backends are global to the process: leave no bucket to other tests
         server.stop()
 
 
