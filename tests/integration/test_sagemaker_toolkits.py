@@ -53,6 +53,7 @@ from pulso.config import load_config
 from pulso.embeddings import KUMO_PACKAGE, load_embeddings
 from pulso.text import normalise
 from pulso_local.artifacts import training_source_dir
+from pulso_local.compute import final_metrics
 from pulso_local.transform_container import requests, split
 from tests.conftest import REPO_ROOT, require
 from tests.emulated_aws_server import reset_moto
@@ -250,11 +251,9 @@ def test_the_training_toolkit_runs_train_py_from_the_submitted_source_dir(traine
         assert (root / "output" / "data" / name).is_file(), name
 
     # SageMaker reads the metrics from the job's log with the configured MetricDefinitions.
-    found = {}
-    for definition in load_config().training.metric_definitions:
-        values = re.findall(definition["Regex"], log, flags=re.MULTILINE)
-        assert values, f"no log line matches {definition['Name']}"
-        found[definition["Name"]] = float(values[-1])
+    definitions = load_config().training.metric_definitions
+    found = {metric["MetricName"]: metric["Value"] for metric in final_metrics(log, definitions)}
+    assert set(found) == {definition["Name"] for definition in definitions}, "a MetricDefinition matches no line"
     assert found["final:test_macro_recall"] == evaluation["metrics"]["test"]["macro_recall"]
     assert found["final:validation_macro_recall"] == evaluation["metrics"]["validation"]["macro_recall"]
     assert len(re.findall(r"^epoch=\d+ ", log, flags=re.MULTILINE)) == evaluation["training"]["epochs_run"]

@@ -24,6 +24,7 @@ import training.job
 from glue_jobs.etl_job import run_job
 from inference import handler
 from pulso.config import load_config
+from pulso_local.compute import final_metrics
 from tests.conftest import REPO_ROOT, SHARED_DATA, require
 from training.metrics import macro_recall
 from training.model_package import pack_model, unpack_model
@@ -105,11 +106,9 @@ def test_training_learns_and_writes_every_declared_artifact(trained: tuple[Path,
     assert (root / "checkpoints" / "checkpoint.pt").is_file()
 
     # SageMaker reads the metrics from the log with the configured MetricDefinitions.
-    found = {}
-    for definition in load_config().training.metric_definitions:
-        values = re.findall(definition["Regex"], log)
-        assert values, f"no log line matches {definition['Name']}"
-        found[definition["Name"]] = float(values[-1])
+    definitions = load_config().training.metric_definitions
+    found = {metric["MetricName"]: metric["Value"] for metric in final_metrics(log, definitions)}
+    assert set(found) == {definition["Name"] for definition in definitions}, "a MetricDefinition matches no line"
     assert found["final:test_macro_recall"] == evaluation["metrics"]["test"]["macro_recall"]
     assert found["final:test_accuracy"] == evaluation["metrics"]["test"]["accuracy"]
     assert len(re.findall(r"^epoch=\d+ ", log, flags=re.M)) == evaluation["training"]["epochs_run"]
