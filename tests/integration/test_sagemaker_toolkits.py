@@ -106,7 +106,7 @@ def etl_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("etl")
     for sample, run_id, mode in (
         ("sample_labelled.csv", "labelled", []),
-        ("sample_unlabelled.jsonl", "daily", ["--mode", "predict"]),
+        ("sample_unlabelled.jsonl", "daily", ["--run_mode", "predict"]),
     ):
         arguments = ["--input", str(REPO_ROOT / "data" / sample), "--profile", "tweets", "--output_root",
                      str(root / run_id), "--run_id", run_id, *mode]  # fmt: skip
