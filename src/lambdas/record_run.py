@@ -384,7 +384,7 @@ def explain_rejection(state: dict[str, Any], cfg: PulsoConfig) -> dict[str, Any]
     if error.get("Error") != INVALID_REQUEST:
         return state
     problem = request_problem(state.get("request"), cfg.profiles)
-    return {**state, "error": {**error, "Cause": problem or error.get("Cause")}} if problem else state
+    return {**state, "error": {**error, "Cause": problem}} if problem else state
 
 
 def failure_line(state: dict[str, Any]) -> str | None:
@@ -416,12 +416,12 @@ def record_run(
         raise ValueError("the state JSON has no run_id")
     key = run_key(row, cfg)
     body = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
-    put_json_bytes(session_or_default(session).client("s3"), bucket, key, body, kms_key_id)
+    session = session_or_default(session)
+    put_json_bytes(session.client("s3"), bucket, key, body, kms_key_id)
     # Athena projects the runs table's dates; Redshift Spectrum reads only registered partitions.
     runs = cfg.table("runs")
     partition = s3_uri(bucket, f"{runs.prefix}ingest_date={row['ingest_date']}/")
-    register_partition(session_or_default(session), cfg.resource_name("glue_database"), runs, [row["ingest_date"]],
-                       partition)  # fmt: skip
+    register_partition(session, cfg.resource_name("glue_database"), runs, [row["ingest_date"]], partition)
     log("run recorded", record=s3_uri(bucket, key), status=row["status"])
     return {"subject": subject(row, state), "message": message(row, state, bucket=bucket, cfg=cfg), "run": row}
 

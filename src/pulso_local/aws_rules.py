@@ -39,11 +39,6 @@ def _sagemaker_member(operation: str, member: str) -> Any:
     return model.operation_model(operation).input_shape.members[member]
 
 
-# Lambda: a function's timeout is 1-900 seconds; memory 128-10240 MB.
-LAMBDA_TIMEOUT_RANGE = (1, 900)
-LAMBDA_MEMORY_RANGE = (128, 10_240)
-
-
 def glue_arguments_problem(arguments: Mapping[str, Any]) -> str | None:
     """Reserved names or an oversized argument map (DefaultArguments or a run's Arguments)."""
     reserved = sorted(GLUE_RESERVED_ARGUMENTS.intersection(arguments))
@@ -99,14 +94,4 @@ def hyperparameters_problem(hyperparameters: Mapping[str, Any] | None) -> str | 
             return f"hyperparameter {key!r} must be a string (got {type(value).__name__})"
         if len(key) > key_max or len(value) > value_max:
             return f"hyperparameter {key!r} is too long (keys at most {key_max}, values at most {value_max} characters)"
-    return None
-
-
-def lambda_settings_problem(timeout: int, memory: int) -> str | None:
-    low, high = LAMBDA_TIMEOUT_RANGE
-    if not low <= timeout <= high:
-        return f"Lambda timeout must be {low}-{high} seconds (got {timeout})"
-    low, high = LAMBDA_MEMORY_RANGE
-    if not low <= memory <= high:
-        return f"Lambda memory must be {low}-{high} MB (got {memory})"
     return None

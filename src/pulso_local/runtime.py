@@ -286,7 +286,7 @@ class LocalRuntime:
         return "\n\n".join(texts) or None
 
     def run(self, path: Path, profile: str, mode: str) -> RunReport:
-        run_id = f"run-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}-{os.urandom(2).hex()}"
+        run_id = new_run_id("run")
         input_uri = self.upload(path, profile, mode, run_id)
         self.log(f"run {run_id}: {input_uri} (profile {profile}, mode {mode})")
         report = self.follow(self.start(input_uri, profile, mode, run_id))
@@ -296,23 +296,29 @@ class LocalRuntime:
     def start_request(self, request: Any, run_id: str | None = None) -> RunReport:
         """An execution with exactly `request` as its input (what `aws stepfunctions start-execution` sends),
         followed to its end and added to the history."""
-        run_id = run_id or f"run-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}-{os.urandom(2).hex()}"
+        run_id = run_id or new_run_id("run")
         self.log(f"run {run_id}: execution input {json.dumps(request)[:300]}")
         report = self.follow(self.start_execution(request, run_id))
         fields = request if isinstance(request, dict) else {}
         mode, profile = fields.get("mode"), fields.get("profile")
-        self.workspace.append_history(
-            _history_entry(report, str(mode) if mode is not None else "invalid", profile, str(fields.get("input")))
-        )
+        source = fields.get("input")
+        self.workspace.append_history(_history_entry(
+            report, str(mode) if mode is not None else "invalid", profile, source if isinstance(source, str) else "",
+        ))  # fmt: skip
         return report
 
     def discover(self, request: dict[str, Any]) -> RunReport:
         """A topic discovery run (execution input `{"mode": "discover", ...}`), followed to its end."""
-        run_id = f"topics-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}-{os.urandom(2).hex()}"
+        run_id = new_run_id("topics")
         self.log(f"topic discovery {run_id}: {json.dumps(request)}")
         report = self.follow(self.start_execution(request, run_id))
         self.workspace.append_history(_history_entry(report, "discover", None, "curated messages"))
         return report
+
+
+def new_run_id(prefix: str) -> str:
+    """`<prefix>-<UTC time>-<4 hex>`: an execution name that also fits SageMaker job names."""
+    return f"{prefix}-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}-{os.urandom(2).hex()}"
 
 
 def s3_created_event(bucket: str, key: str, size: int, put: dict[str, Any]) -> dict[str, Any]:
