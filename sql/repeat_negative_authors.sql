@@ -1,12 +1,13 @@
 -- Authors with repeated negative sentiment: per source and author, at least 2 messages predicted negative (each message once, with its latest prediction), with their messages, negative count and share, mean priority, last message time and their most urgent negative message; the top 500.
 WITH latest AS (
-    SELECT
-        message_id,
-        run_id,
-        label,
-        priority,
-        row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC, run_id DESC) AS recency
-    FROM predictions
+    SELECT *
+    FROM (
+        SELECT
+            *,
+            row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC NULLS LAST, run_id DESC) AS recency
+        FROM predictions
+    ) AS ranked
+    WHERE recency = 1
 )
 SELECT
     m.source,
@@ -22,8 +23,7 @@ FROM latest AS p
 JOIN messages AS m
     ON m.message_id = p.message_id
     AND m.run_id = p.run_id
-WHERE p.recency = 1
-    AND m.author_id IS NOT NULL
+WHERE m.author_id IS NOT NULL
 GROUP BY m.source, m.author_id
 HAVING count_if(p.label = -1) >= 2
 ORDER BY negative DESC, last_negative_at DESC, m.source, m.author_id

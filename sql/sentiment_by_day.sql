@@ -1,12 +1,13 @@
 -- Predicted sentiment per day the messages were written (UTC) and per source, over every run: messages, counts and shares of negative, neutral and positive, mean priority. Each message counts once, with its latest prediction; messages without created_at fall under a NULL day.
 WITH latest AS (
-    SELECT
-        message_id,
-        run_id,
-        label,
-        priority,
-        row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC, run_id DESC) AS recency
-    FROM predictions
+    SELECT *
+    FROM (
+        SELECT
+            *,
+            row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC NULLS LAST, run_id DESC) AS recency
+        FROM predictions
+    ) AS ranked
+    WHERE recency = 1
 )
 SELECT
     date(m.created_at) AS day,
@@ -23,6 +24,5 @@ FROM latest AS p
 JOIN messages AS m
     ON m.message_id = p.message_id
     AND m.run_id = p.run_id
-WHERE p.recency = 1
 GROUP BY date(m.created_at), m.source
 ORDER BY day, m.source

@@ -1,18 +1,13 @@
--- The support queue: messages predicted negative by runs of the last 7 days, most urgent first (priority = 50 * (1 + p_negative - p_positive), so the most negative and most confident lead), each message once with its latest prediction, with its topic, text, author, time, source, model version and run; the top 100 (filter by topic with `pulso query support_queue --where topic=NAME`).
-WITH recent AS (
-    SELECT
-        message_id,
-        run_id,
-        label,
-        confidence,
-        p_negative,
-        priority,
-        topic,
-        model_version,
-        predicted_at,
-        row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC, run_id DESC) AS recency
-    FROM predictions
-    WHERE ingest_date >= date_format(current_date - INTERVAL '7' DAY, '%Y-%m-%d')
+-- The support queue: messages whose latest prediction is negative and from a run of the last 7 days, most urgent first (priority = 50 * (1 + p_negative - p_positive), so the most negative and most confident lead), each with its topic, text, author, time, source, model version and run; the top 100 (filter by topic with `pulso query support_queue --where topic=NAME`).
+WITH latest AS (
+    SELECT *
+    FROM (
+        SELECT
+            *,
+            row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC NULLS LAST, run_id DESC) AS recency
+        FROM predictions
+    ) AS ranked
+    WHERE recency = 1
 )
 SELECT
     p.priority,
@@ -27,11 +22,11 @@ SELECT
     p.model_version,
     p.run_id,
     p.predicted_at
-FROM recent AS p
+FROM latest AS p
 JOIN messages AS m
     ON m.message_id = p.message_id
     AND m.run_id = p.run_id
-WHERE p.recency = 1
-    AND p.label = -1
+WHERE p.label = -1
+    AND p.ingest_date >= date_format(current_date - INTERVAL '7' DAY, '%Y-%m-%d')
 ORDER BY p.priority DESC, p.confidence DESC, m.created_at DESC, p.message_id
 LIMIT 100

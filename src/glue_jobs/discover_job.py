@@ -10,7 +10,7 @@ Steps: the curated messages of the last `topics.lookback_days` ingest dates (one
 embeddings (`topics.embedding`: mean GloVe, from the models bucket's `embeddings/`, or TF-IDF + SVD) -> k in
 [k_min, k_max] by silhouette on a sample -> KMeans -> per cluster: class-based TF-IDF terms and signature,
 representative messages, sentiment mix (latest predictions), the mix of the current approved categories and a
-proposed name -> a 2-D map (UMAP, else PCA).
+proposed name with its confidence (`pulso.topics.proposals`) -> a 2-D map (UMAP, else PCA).
 
 Every message read is counted: `read = unique + duplicates`, `unique = clustered + too_short + not_embedded +
 sampled_out`. Outputs:
@@ -43,8 +43,9 @@ from pulso.catalog import register_partition
 from pulso.config import PulsoConfig
 from pulso.embeddings import EmbeddingsError
 from pulso.errors import AccountingError, InputError
-from pulso.topics.category_map import CLUSTERS_FILE, EMBEDDER_FILE, OTHER
+from pulso.topics.category_map import CLUSTERS_FILE, EMBEDDER_FILE
 from pulso.topics.embedders import GLOVE_MEAN, Embedder, TfidfSvdEmbedder, to_bytes
+from pulso.topics.proposals import approve_command, propose
 from pulso.topics.settings import TopicSettings
 from pulso.topics.tokens import content_tokens
 
@@ -177,24 +178,6 @@ def _mix(values: Sequence[str], order: Sequence[str]) -> list[dict[str, Any]]:
     return [{"name": name, "share": round(float(counts[name]) / total, 4)} for name in names] if total else []
 
 
-def _proposal(
-    cluster_terms: Sequence[dict], current: list[dict[str, Any]], settings: TopicSettings
-) -> tuple[str, str, bool]:
-    """(proposed name, why, whether it is a current category): the matching current category, else a configured
-    name for a similar signature, else the top terms."""
-    if current and current[0]["name"] != OTHER and current[0]["share"] >= settings.match_share:
-        reason = f"matches current category '{current[0]['name']}' ({current[0]['share']:.0%})"
-        return current[0]["name"], reason, True
-    top = {item["term"] for item in cluster_terms[: settings.top_terms]}
-    for configured, name in sorted(settings.category_map.get("names", {}).items()):
-        shared = top & set(configured.split("+"))
-        if len(shared) >= 2:
-            return name, f"configured name for signature {configured} (shares {', '.join(sorted(shared))})", False
-    words = [item["term"] for item in cluster_terms[: settings.signature_terms]]
-    name = " / ".join(words).capitalize() if words else "Unnamed"
-    return name, "top terms (no current category matches)", False
-
-
 def describe_clusters(
     job: DiscoveryJob,
     frame: pd.DataFrame,
@@ -228,9 +211,9 @@ def describe_clusters(
             label = predicted[row]
             sentiment[names.get(label, SENTIMENT_UNKNOWN)] += 1
         mix = _mix([current_topics[row] for row in members], current[0].names) if current else []
-        name, reason, is_current = _proposal(terms[cluster], mix, settings)
-        if is_current:
-            matched[cluster] = name
+        proposal = propose(terms[cluster], mix, settings)
+        if proposal.is_current:
+            matched[cluster] = proposal.name
         member_distances = distances[members]
         clusters.append({
             "cluster": cluster,
@@ -245,8 +228,10 @@ def describe_clusters(
             ],
             "sentiment": sentiment,
             "current_categories": mix,
-            "proposed_name": name,
-            "proposal_reason": reason,
+            "proposed_name": proposal.name,
+            "proposal_reason": proposal.reason,
+            "proposal_confidence": proposal.confidence,
+            "proposal_doubtful": proposal.doubtful,
             "distance_threshold": round(float(np.quantile(member_distances, settings.other_quantile)), 6),
             "mean_distance": round(float(member_distances.mean()), 4),
             "centroid": [round(float(value), 7) for value in centroids[cluster]],
@@ -265,11 +250,6 @@ def _projection(job: DiscoveryJob, embeddings: np.ndarray, labels: np.ndarray) -
             for (x, y), row in zip(points, rows)
         ],
     }
-
-
-def approve_hint(run_id: str, clusters: Sequence[Mapping[str, Any]]) -> str:
-    names = " ".join(f"--name {c['cluster']}='{c['proposed_name']}'" for c in clusters[:3])
-    return f"pulso topics approve --run {run_id} {names} …  (unnamed clusters take their proposed names)"
 
 
 class _Timer:
@@ -340,8 +320,9 @@ def run_discovery(job: DiscoveryJob, store: ObjectStore) -> dict[str, Any]:
         "current_map": {"version": current[0].version if current else None,
                         "categories": current[0].names if current else []},
         "clusters": [{key: value for key, value in c.items() if key != "centroid"} for c in clusters],
-        "approve_hint": approve_hint(job.run_id, clusters),
-        "settings": {key: getattr(settings, key) for key in ("seed", "k_min", "k_max", "min_tokens", "max_messages")},
+        "approve_hint": approve_command(job.run_id, clusters),
+        "settings": {key: getattr(settings, key)
+                     for key in ("seed", "k_min", "k_max", "min_tokens", "max_messages", "doubtful_below")},
         "outputs": outputs,
     }  # fmt: skip
     timer.lap("write")
@@ -418,7 +399,7 @@ def _summary(report: Mapping[str, Any]) -> dict[str, Any]:
         "k": report["k_selection"]["chosen"],
         "silhouette": report["silhouette"],
         "embedding": report["embedding"]["kind"],
-        "clusters": [{key: c[key] for key in ("cluster", "size", "signature", "proposed_name")}
+        "clusters": [{key: c[key] for key in ("cluster", "size", "signature", "proposed_name", "proposal_doubtful")}
                      for c in report["clusters"]],
         "outputs": report["outputs"],
     }  # fmt: skip

@@ -43,6 +43,9 @@ _SUSPECT_CHARS = re.compile("[\udc80-\udcff\x00]")
 _CR_SENTINEL = "\U0010fffd"  # stands in for a bare CR while the csv module parses a line
 _TWEETEVAL_TEXT = re.compile(r"^(?P<split>.+)_text\.txt(?:\.gz)?$")
 _CORRUPT_STREAM_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
+# A header field shown in an error: a plain identifier. Anything else may be a record (a file without its
+# header line) or binary garbage, and errors never quote records.
+_HEADER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -198,8 +201,13 @@ def _extracted_columns(rows: list[Sequence[Any] | None]) -> dict[str, list[Any]]
 # --- CSV ------------------------------------------------------------------------------------------------
 
 
-def _column_positions(header: Sequence[str], profile: SourceProfile, where: str) -> dict[str, list[int]]:
-    """Map canonical fields to header positions; a required column that is missing is an InputError."""
+def _column_positions(
+    header: Sequence[str], profile: SourceProfile, where: str, header_line: int | None = None
+) -> dict[str, list[int]]:
+    """Map canonical fields to header positions; a required column that is missing is an InputError.
+
+    `header_line` is the file line the header was read from (None: the names come from the profile).
+    """
     exact = {}
     folded = {}
     for position, name in enumerate(header):
@@ -226,10 +234,24 @@ def _column_positions(header: Sequence[str], profile: SourceProfile, where: str)
     if missing:
         raise InputError(
             f"{where}: profile {profile.name!r} needs column(s) {', '.join(repr(m) for m in missing)}, "
-            f"the file has {list(header)[:12]}{_delimiter_hint(header, profile.csv.delimiter)}",
+            f"{_describe_header(header, header_line)}{_delimiter_hint(header, profile.csv.delimiter)}",
             reason="missing_columns",
         )
     return positions
+
+
+def _describe_header(header: Sequence[str], header_line: int | None) -> str:
+    """The header's column names when they look like names; otherwise only its line and field count."""
+    names = [name.strip() for name in header]
+    parts = re.split(r"[;\t|,]", names[0]) if len(names) == 1 else names  # one field: another delimiter?
+    if header_line is None or all(_HEADER_NAME.fullmatch(part.strip()) for part in parts):
+        return f"the file has {names[:12]}"
+    if any(_SUSPECT_CHARS.search(name) for name in header):
+        return f"line {header_line} is not text in the profile's encoding (a binary file?)"
+    return (
+        f"line {header_line} ({len(header)} field{'' if len(header) == 1 else 's'}) does not look like a header line "
+        "(a file without one? set csv.header and csv.column_names in the profile)"
+    )
 
 
 def _delimiter_hint(header: Sequence[str], delimiter: str) -> str:
@@ -321,7 +343,7 @@ def _csv_records(text: io.TextIOWrapper, request: ReadRequest, builder: _ChunkBu
             continue  # blank lines are not records
         if header is None:
             header = fields or []
-            builder.to_columns = _csv_columns(_column_positions(header, profile, where))
+            builder.to_columns = _csv_columns(_column_positions(header, profile, where, first_line))
             continue
         if fields is None:
             chunk = builder.add(raw, "unparseable_row", f"line {first_line}: {failure}")
@@ -383,8 +405,13 @@ def _jsonl_record(raw: str, line_number: int, profile: SourceProfile, builder: _
         return builder.add(raw)  # the builder quarantines it as an encoding error
     try:
         record = json.loads(raw)
-    except ValueError as error:
-        return builder.add(raw, "unparseable_row", f"line {line_number}: invalid JSON ({error})")
+    except json.JSONDecodeError as error:
+        detail = f"line {line_number}: invalid JSON ({error.msg} at column {error.colno})"
+        return builder.add(raw, "unparseable_row", detail)
+    except ValueError:  # e.g. an integer with more digits than Python converts
+        return builder.add(raw, "unparseable_row", f"line {line_number}: invalid JSON (a value out of range)")
+    except RecursionError:
+        return builder.add(raw, "unparseable_row", f"line {line_number}: invalid JSON (nested too deeply)")
     if not isinstance(record, dict):
         found = type(record).__name__
         return builder.add(raw, "unparseable_row", f"line {line_number}: a JSON {found}, not an object")
@@ -436,6 +463,23 @@ def _tweeteval_records(
 # --- entry point ----------------------------------------------------------------------------------------
 
 
+def _describe_stream_error(error: BaseException) -> str:
+    """Why a stream broke, in words that never carry its bytes (gzip and codec messages quote them)."""
+    if isinstance(error, gzip.BadGzipFile):
+        return "not a valid gzip stream: corrupt, or other data after the compressed data"
+    if isinstance(error, EOFError):
+        return "the compressed data ends early: a truncated file?"
+    if isinstance(error, zlib.error):
+        return "corrupt compressed data"
+    if isinstance(error, UnicodeDecodeError):
+        return f"not valid {error.encoding} text ({error.reason})"
+    if isinstance(error, UnicodeError):
+        return "a text encoding error"
+    if isinstance(error, OSError) and error.strerror:
+        return f"{type(error).__name__}: {error.strerror}"
+    return type(error).__name__
+
+
 def detect_format(name: str, profile: SourceProfile, head: bytes) -> str:
     """The concrete format of an object: the profile's, or for `auto` by extension then by content."""
     if profile.format != "auto":
@@ -481,7 +525,7 @@ def read_chunks(
             yield rest
         raise InputError(
             f"{request.obj.uri}: the object cannot be read past record {builder.rows_read} "
-            f"({type(error).__name__}: {error})"
+            f"({_describe_stream_error(error)})"
         ) from None
     except _RecordTooLargeError:
         rest = builder.flush()

@@ -5,8 +5,10 @@ It renders the discovery job's `report.json` as is. Sections, each with an ancho
 k and silhouette, embedding), `#messages` (how many messages were read and clustered), `#approve` (how to approve
 names, locally and on AWS), `#k-selection` (silhouette per k), `#map` (the 2-D map with a legend), `#clusters`
 (one row per cluster) and `#details` (one card per cluster, largest first: terms, sentiment, current categories
-and representative messages). Any key may be missing or null (older or partial reports): a value shows as an
-em dash and a part without data says "Not available: <why>".
+and representative messages). A doubtful proposal (`proposal_doubtful`, or no confidence recorded) is marked
+wherever its name shows, and the approval object leaves its name empty for the analyst to fill. Any key may
+be missing or null (older or partial reports): a value shows as an em dash and a part without data says
+"Not available: <why>".
 
 Message texts are untrusted user input: everything that comes from the report is HTML-escaped, and the page
 carries the run report's Content-Security-Policy. The building blocks (formatting, tables, KPIs, style) are the
@@ -40,6 +42,7 @@ from glue_jobs.report_html import (
     table,
     text,
 )
+from pulso.topics.proposals import draft_names, is_doubtful
 
 SECTIONS = (
     ("run", "Run"),
@@ -116,6 +119,17 @@ def negative_share(cluster: Mapping[str, Any]) -> float | None:
 def _name(cluster: Mapping[str, Any]) -> str:
     value = cluster.get("proposed_name")
     return str(value) if value is not None and str(value).strip() else ""
+
+
+def proposal_badge(cluster: Mapping[str, Any], confident_too: bool = False) -> str:
+    """`doubtful · 0.33` for a doubtful proposal; `confidence 0.81` for another when `confident_too`."""
+    if not _name(cluster):
+        return ""
+    confidence = number(cluster.get("proposal_confidence"))
+    shown = "" if confidence is None else f"{confidence:.2f}"
+    if is_doubtful(cluster):
+        return badge(f"doubtful · {shown}" if shown else "doubtful", "warn")
+    return badge(f"confidence {shown}", "good") if confident_too and shown else ""
 
 
 # ---------------------------------------------------------------------------------------------- HTML pieces
@@ -267,16 +281,27 @@ def render_messages(report: Mapping[str, Any]) -> str:
 
 
 def approval_template(report: Mapping[str, Any]) -> str:
-    """The approval object's JSON with the proposed names filled in (null leaves a cluster out)."""
-    names = {str(cluster): (_name(data) or None) for cluster, data in clusters_by_size(report)}
+    """The approval object's JSON: confident proposals filled in, doubtful ones empty (to fill in), clusters
+    without a proposal null (null leaves a cluster out)."""
+    names = draft_names([{**data, "cluster": cluster} for cluster, data in clusters_by_size(report)])
     body = {"discovery_run_id": report.get("run_id"), "approved_by": "<your name>", "names": names}
     return json.dumps(body, indent=2, ensure_ascii=False)
 
 
 def render_approve(report: Mapping[str, Any]) -> str:
     hint = report.get("approve_hint")
+    clusters = clusters_by_size(report)
+    doubtful = sum(1 for _, data in clusters if _name(data) and is_doubtful(data))
+    warning = (
+        f"<p>{badge(f'{doubtful} doubtful', 'warn')} {escape(fmt_count(doubtful))} of "
+        f"{escape(fmt_count(len(clusters)))} proposed names are doubtful: name those clusters yourself. The "
+        "approval object leaves their names empty, and an empty name is rejected.</p>"
+        if doubtful
+        else ""
+    )
     local = (
-        f'<p>Locally, give every cluster its name (or leave it out) and run:</p><pre class="command"><code>'
+        "<p>Locally, approve the names you choose with <code>--name ID=NAME</code> (clusters you do not name are "
+        'left out); this command names the first confident proposals:</p><pre class="command"><code>'
         f"{escape(str(hint))}</code></pre>"
         if hint
         else not_available("the report has no approve command", "The local approve command")
@@ -287,10 +312,10 @@ def render_approve(report: Mapping[str, Any]) -> str:
         f"<code>s3://&lt;models bucket&gt;/topic-approvals/{run_id}/&lt;any name&gt;.json</code> shaped "
         '<code>{"discovery_run_id", "approved_by", "names": {"&lt;cluster id or signature&gt;": '
         '"&lt;name, or null to leave it out&gt;"}}</code>.</p>'
-        '<details class="data"><summary>An approval object with the proposed names filled in</summary>'
+        '<details class="data"><summary>An approval object with the confident proposals filled in</summary>'
         f'<pre class="command"><code>{escape(approval_template(report))}</code></pre></details>'
     )
-    return section("approve", f'<div class="approve">{local}{aws}</div>')
+    return section("approve", f'<div class="approve">{warning}{local}{aws}</div>')
 
 
 # ---------------------------------------------------------------------------------------------- k selection
@@ -428,10 +453,11 @@ def render_clusters(report: Mapping[str, Any]) -> str:
         if number(share) is None and clustered and number(data.get("size")) is not None:
             share = (number(data.get("size")) or 0.0) / clustered
         name = _name(data)
+        name_html = f'<a href="#cluster-{cluster}">{escape(name)}</a> {proposal_badge(data)}' if name else NOT_SHOWN
         rows.append(
             f'<tr data-cluster="{cluster}">'
             + cell(cluster_tag(cluster))
-            + cell(f'<a href="#cluster-{cluster}">{escape(name)}</a>' if name else NOT_SHOWN, "name")
+            + cell(name_html, "name")
             + cell(f"<code>{text(data.get('signature'))}</code>", "signature")
             + num_cell(fmt_count(data.get("size")), "size")
             + num_cell(fmt_share(share), "share")
@@ -511,7 +537,7 @@ def render_card(cluster: int, data: Mapping[str, Any]) -> str:
     )
     return (
         f'<article class="cluster-card" id="cluster-{cluster}" style="--cluster:{cluster_color(cluster)}">'
-        f'<h3>{cluster_tag(cluster)} <span class="cluster-name">{title}</span></h3>'
+        f'<h3>{cluster_tag(cluster)} <span class="cluster-name">{title}</span> {proposal_badge(data, True)}</h3>'
         f'<p class="reason">{text(reason) if reason else "No reason recorded."}</p>'
         f'<p class="card-facts">{facts}</p>'
         f'<div class="card-grid"><div><h4>Top terms</h4>{_terms_html(data)}<h4>Sentiment</h4>{_sentiment_html(data)}'

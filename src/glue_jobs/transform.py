@@ -30,6 +30,7 @@ CURATED_COLUMNS = (
 QUARANTINE_COLUMNS = ("source", "source_object", "row_number", "reason", "detail", "raw", "quarantined_at")
 _FUTURE_TOLERANCE = dt.timedelta(days=1)
 _SURROGATES = re.compile("[\ud800-\udfff]")  # e.g. a lone "\\ud83d" escape in JSON: not valid Unicode text
+_SHOWABLE = re.compile(r"[A-Za-z][A-Za-z_-]{0,23}|[+-]?[0-9]{1,3}")  # a label, split or flag; never a message
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,14 @@ class ChunkResult:
 
 def _has_surrogates(value: str | None) -> bool:
     return value is not None and not value.isascii() and _SURROGATES.search(value) is not None
+
+
+def _shown(value: str | None) -> str:
+    """A field value as a row detail may name it: a short word or a small number is quoted; anything else
+    could be message content (a shifted column, a pasted card number) and is described by its length."""
+    if value is None or _SHOWABLE.fullmatch(value):
+        return repr(value)
+    return f"(a {len(value)}-character value)"
 
 
 def _values(series: pd.Series) -> list[Any]:
@@ -98,7 +107,7 @@ class _RowChecker:
         if keep is not None and self.keep_values[i] not in keep.values:
             return (
                 "filtered_by_profile",
-                f"{keep.column}={self.keep_values[i]!r} is not one of {sorted(keep.values)}",
+                f"{keep.column}={_shown(self.keep_values[i])} is not one of {sorted(keep.values)}",
             )
         text = self.texts[i]
         if text is None or not text.strip():
@@ -119,7 +128,7 @@ class _RowChecker:
             if label is None:
                 return (
                     "bad_label",
-                    f"label {given_label!r} is not in the label mapping of profile {profile.name!r}",
+                    f"label {_shown(given_label)} is not in the label mapping of profile {profile.name!r}",
                 )
             self.labels[i] = label
 
@@ -127,7 +136,7 @@ class _RowChecker:
         if given_split is not None and given_split.strip():
             split = self.context.splits.aliases.get(given_split.strip().lower())
             if split is None:
-                return "bad_split", f"split {given_split!r} is not train, validation or test"
+                return "bad_split", f"split {_shown(given_split)} is not train, validation or test"
             self.splits[i] = split
 
         given_time = self.given_times[i]
@@ -168,10 +177,10 @@ class _RowChecker:
         try:
             value: dt.datetime | str = self._parse_time(text)
         except (ValueError, OverflowError, OSError):
-            value = f"created_at {text[:80]!r} does not match the format {self.context.profile.timestamp_format!r}"
+            value = f"created_at {_shown(text)} does not match the format {self.context.profile.timestamp_format!r}"
         else:
             if not earliest <= value <= latest:
-                value = f"created_at {text[:80]!r} lies outside [{earliest:%Y-%m-%d}, run time + 1 day]"
+                value = f"created_at {value:%Y-%m-%d} lies outside [{earliest:%Y-%m-%d}, run time + 1 day]"
         if len(self._time_cache) < 100_000:
             self._time_cache[text] = value
         return value

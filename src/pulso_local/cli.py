@@ -1,19 +1,21 @@
 """`pulso`: run the pipeline on this machine against the emulated AWS account, and look at what it made.
 
-    pulso run [--input FILE_OR_DIR] [--profile NAME] [--mode auto|train_and_predict|predict] [--json]
+    pulso run [--input FILE_OR_DIR] [--profile NAME] [--mode auto|train_and_predict|predict] [--json] [--verbose]
     pulso ingest FILE [--profile NAME] [--mode ...]   upload to incoming/ and let on_upload start the run
     pulso start --request JSON | --request-file FILE [--name RUN_ID] [--json]
                                                        start an execution with exactly that input, as
                                                        `aws stepfunctions start-execution --input` does
-    pulso status | pulso history | pulso models
+    pulso status | pulso history | pulso models [--json]
+    pulso workspace [info | delete [--yes]]            where the workspace is and what it holds; delete it
     pulso query [NAME_OR_SQL] [--list] [--where COL=VALUE] [--format table|csv|json] [--out FILE] [--target local|aws]
     pulso report [RUN_ID] [--open]                     print (or open) the path of the newest run report
     pulso topics discover [--days N] [--to-date D]     cluster recent messages into topics (discover mode)
     pulso topics review [--run R] [--out FILE] [--open] the clusters and their proposed names
     pulso topics approve [--run R] [--name ID=NAME]... [--drop ID]... [--file FILE] [--by WHO]
 
-The workspace is `.pulso/` in the current directory, or `$PULSO_HOME`. Progress goes to stderr; with
-`--json`, stdout gets one JSON object. The exit code is 1 when the run fails, 2 for a usage error.
+The workspace is `$PULSO_HOME`, else the nearest `.pulso/` in the current folder or a parent, else `.pulso/`
+here; commands say which one they use. Progress goes to stderr; with `--json`, stdout gets one JSON object.
+The exit code is 1 when the run fails, 2 for a usage error, 3 when another command holds the workspace.
 `query` runs a named query of sql/ (by name) or Athena SQL: on the workspace with DuckDB, or on Athena.
 """
 
@@ -30,16 +32,19 @@ from typing import Any
 from pulso.config import load_config
 from pulso.errors import ConfigError
 from pulso.requests import run_id_problem
+from pulso_local.cli_parser import GuidingParser
 from pulso_local.definition import REPO_ROOT
-from pulso_local.workspace import Workspace, default_home
+from pulso_local.workspace import Workspace, WorkspaceBusyError, WorkspaceError, default_home
 
 DEFAULT_INPUT = REPO_ROOT / "data" / "sample_labelled.csv"
 DEFAULT_PROFILE = "tweets"
 MODES = ("auto", "train_and_predict", "predict")
+BUSY = 3  # exit code: another command holds the workspace
+VERBOSE_HELP = "every job line as it was written (raw JSON, arguments) and the notification e-mail"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pulso", description=__doc__.split("\n\n")[0])
+    parser = GuidingParser(prog="pulso", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the whole pipeline locally on a file or folder")
     run.add_argument(
@@ -52,15 +57,20 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--mode", choices=MODES, default="auto",
                              help="auto: train when the input has enough labelled rows, else predict")  # fmt: skip
         command.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        command.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
     start = commands.add_parser("start", help="start an execution with exactly this input (as start-execution)")
     request = start.add_mutually_exclusive_group(required=True)
     request.add_argument("--request", metavar="JSON", help='the execution input, e.g. \'{"mode": "discover"}\'')
     request.add_argument("--request-file", type=Path, metavar="FILE", help="a file holding the execution input")
     start.add_argument("--name", metavar="RUN_ID", help="the execution name (default: run-<time>-<random>)")
     start.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    commands.add_parser("status", help="the last run and the current champion model")
-    commands.add_parser("history", help="every run in this workspace")
-    commands.add_parser("models", help="model registry versions and their metrics")
+    start.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
+    for name, text in (("status", "the last run and the current champion model"), ("history", "every run in this "
+                       "workspace"), ("models", "model registry versions and their metrics")):  # fmt: skip
+        commands.add_parser(name, help=text).add_argument("--json", action="store_true", help="print JSON on stdout")
+    workspace = commands.add_parser("workspace", help="where the workspace is and what it holds; delete it")
+    workspace.add_argument("action", nargs="?", choices=("info", "delete"), default="info")
+    workspace.add_argument("--yes", action="store_true", help="delete without asking (scripts)")
     _add_query_parser(commands)
     report = commands.add_parser("report", help="the path of the newest run report (or RUN_ID's); --open opens it")
     report.add_argument("run_id", nargs="?", metavar="RUN_ID", help="a run id (default: the newest report)")
@@ -75,11 +85,14 @@ def _add_topics_parser(commands: Any) -> None:
     discover = actions.add_parser("discover", help="cluster the recent curated messages (state machine, discover mode)")
     discover.add_argument("--days", type=int, help="window of ingest dates (default: topics.lookback_days)")
     discover.add_argument("--to-date", help="last ingest date of the window, YYYY-MM-DD (default: today, UTC)")
-    review = actions.add_parser("review", help="the newest discovery run's clusters and proposed names")
-    review.add_argument("--out", type=Path, help="also write a draft approval JSON to edit and pass to approve")
+    review = actions.add_parser("review", help="the newest discovery run's clusters and proposed names (doubtful: ?)")
+    review.add_argument("--out", type=Path,
+                        help="also write a draft approval JSON to edit, doubtful names left empty")  # fmt: skip
     review.add_argument("--open", action="store_true", help="open the cluster report in the default web browser")
-    approve = actions.add_parser("approve", help="approve names for the clusters: a new topic map version")
-    approve.add_argument("--name", action="append", default=[], metavar="ID=NAME", help="name cluster ID (repeat)")
+    approve = actions.add_parser("approve", help="approve the names you choose: a new topic map version "
+                                 "(--name or --file is required; clusters not named are left out)")  # fmt: skip
+    approve.add_argument("--name", action="append", default=[], metavar="ID=NAME",
+                         help="approve cluster ID under NAME (repeat)")  # fmt: skip
     approve.add_argument("--drop", action="append", default=[], metavar="ID", help="leave cluster ID out (repeat)")
     approve.add_argument("--file", type=Path, help="an approval JSON (e.g. the edited draft of review --out)")
     approve.add_argument("--by", help="who approves (default: $PULSO_ANALYST or the login name)")
@@ -112,22 +125,48 @@ def _state_mode(mode: str) -> str:
     return "train_and_predict" if mode == "auto" else mode
 
 
+def input_problem(path: Path, command: str) -> str | None:
+    """Why `path` cannot be the input of `pulso run` or `pulso ingest` (checked before the account starts)."""
+    if not path.exists():
+        return f"input {path} does not exist"
+    if path.is_dir():
+        if command == "ingest":
+            return f"ingest takes one file and {path} is a folder; to run a folder, use `pulso run --input {path}`"
+        if not any(item.is_file() for item in path.rglob("*")):
+            return f"input folder {path} holds no files"
+    elif not path.is_file():
+        return f"input {path} is not a regular file"
+    return None
+
+
 def _run(args: argparse.Namespace) -> int:
     from pulso_local.runtime import LocalRuntime
 
-    if not args.input.exists():
-        _say(f"pulso: input {args.input} does not exist")
+    problem = input_problem(args.input, args.command)
+    if problem:
+        _say(f"pulso: {problem}")
         return 2
     load_config().profile(args.profile)  # an unknown profile is a usage error, before anything starts
-    home = default_home()
+    home = _announce_home()
+    mode = _state_mode(args.mode)
     # Jobs and Lambdas log to stdout, as on AWS; here stdout is kept for --json, so their lines go to stderr.
-    with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say) as runtime:
+    with (
+        contextlib.redirect_stdout(sys.stderr),
+        LocalRuntime.open(home, _say, command=args.command, verbose=args.verbose) as runtime,
+    ):
         if args.command == "ingest":
-            executions = runtime.ingest(args.input, args.profile, _state_mode(args.mode))
-            reports = [runtime.follow(arn) for arn in executions]
+            executions = runtime.ingest(args.input, args.profile, mode)
+            reports = [runtime.follow_started(arn, mode, args.profile, str(args.input)) for arn in executions]
         else:
-            reports = [runtime.run(args.input, args.profile, _state_mode(args.mode))]
-    return _print_reports(reports, home, as_json=args.json)
+            reports = [runtime.run(args.input, args.profile, mode)]
+    return _print_reports(reports, as_json=args.json, verbose=args.verbose)
+
+
+def _announce_home() -> Path:
+    """The workspace this command uses, said on stderr (it may not be the one in the current folder)."""
+    home = default_home()
+    _say(f"workspace: {home}")
+    return home
 
 
 def _read_request(args: argparse.Namespace) -> Any:
@@ -153,67 +192,62 @@ def _start(args: argparse.Namespace) -> int:
     problem = run_id_problem(args.name) if args.name is not None else None
     if problem:
         raise ConfigError(f"--name: {problem}")
-    home = default_home()
-    with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say) as runtime:
+    home = _announce_home()
+    with (
+        contextlib.redirect_stdout(sys.stderr),
+        LocalRuntime.open(home, _say, command="start", verbose=args.verbose) as runtime,
+    ):
         reports = [runtime.start_request(request, args.name)]
-    return _print_reports(reports, home, as_json=args.json)
+    return _print_reports(reports, as_json=args.json, verbose=args.verbose)
 
 
-def _print_reports(reports: Sequence[Any], home: Path, *, as_json: bool) -> int:
-    """Each run's notification, slowest states and outcome on stderr (one JSON object each with --json)."""
+def _print_reports(reports: Sequence[Any], *, as_json: bool, verbose: bool = False) -> int:
+    """Each run's outcome in a few lines and the commands that make sense next, on stderr (the notification
+    e-mail too with --verbose); one JSON object each on stdout with --json."""
+    from pulso_local.run_summary import summary_lines
+
     for report in reports:
         _say("")
-        if report.notification:
-            _say(report.notification)
-        slowest = sorted(report.state_seconds.items(), key=lambda item: -item[1])[:5]
-        _say("time per state: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest))
-        outcome = f"run {report.run_id}: {report.status} in {report.seconds:.1f} s"
-        if report.error:
-            outcome += f" ({report.error.get('error')}: {report.error.get('cause')})"
-        _say(f"{outcome}; workspace {home}")
+        if verbose and report.notification:
+            _say(report.notification + "\n")
+        for line in summary_lines(report):
+            _say(line)
         if as_json:
             print(json.dumps(report.to_json()))
     return 0 if reports and all(report.status == "SUCCEEDED" for report in reports) else 1
 
 
-def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
-    cells = [[str(row.get(column, "")) for column in columns] for row in rows]
-    widths = [max(len(column), *(len(cell[index]) for cell in cells)) for index, column in enumerate(columns)]
-    lines = ["  ".join(column.ljust(width) for column, width in zip(columns, widths, strict=True))]
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in cells]
-    return "\n".join(lines)
-
-
-def _models(workspace: Workspace) -> list[dict[str, Any]]:
-    return [
-        {"version": package["version"], "status": package["approval_status"],
-         "test_macro_recall": package["metadata"].get("test_macro_recall", ""),
-         "training_job": package["metadata"].get("training_job_name", ""), "created": package["created_at"][:19]}
-        for package in workspace.registry()
-    ]  # fmt: skip
-
-
 def _show(args: argparse.Namespace) -> int:
+    from pulso_local import views
+
     workspace = Workspace(default_home())
-    history = workspace.history()
-    if args.command == "history":
-        columns = ("run_id", "status", "mode", "profile", "seconds", "gate", "error", "input")
-        rows = [{**entry, **{"curated": entry.get("totals", {}).get("curated")}} for entry in history]
-        print(_table(rows, columns) if rows else f"no runs yet in {workspace.home}")
-    elif args.command == "models":
-        rows = _models(workspace)
-        print(_table(rows, list(rows[0])) if rows else f"no models yet in {workspace.home}")
-    else:
-        if not history:
-            print(f"no runs yet in {workspace.home}: try `pulso run`")
-            return 0
-        last = history[-1]
-        approved = [row for row in _models(workspace) if row["status"] == "Approved"]
-        champion = approved[-1] if approved else None
-        totals = last["totals"]
-        print(f"last run: {last['run_id']} {last['status']} ({last['mode']}, {last['seconds']} s, totals {totals})")
-        print(f"champion: version {champion['version']} (test macro-recall {champion['test_macro_recall']})"
-              if champion else "champion: none")  # fmt: skip
+    view = {"history": views.history_view, "models": views.models_view, "status": views.status_view}[args.command]
+    data, text = view(workspace)
+    print(json.dumps(data, indent=2) if args.json else text)
+    return 0
+
+
+def _workspace(args: argparse.Namespace) -> int:
+    from pulso_local import views
+
+    workspace = Workspace(default_home())
+    if args.action == "info":
+        print(views.workspace_text(workspace))
+        return 0
+    if not workspace.home.exists():
+        _say(f"pulso workspace: nothing to delete: {workspace.home} does not exist")
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            _say(f"pulso workspace: deleting {workspace.home} (runs, models, predictions) needs --yes")
+            return 2
+        answer = input(f"delete the workspace {workspace.home} with its runs, models and predictions? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            _say("pulso workspace: kept")
+            return 1
+    with workspace.locked("workspace delete"):
+        views.delete_workspace(workspace)
+    _say(f"pulso workspace: deleted {workspace.home}")
     return 0
 
 
@@ -233,7 +267,8 @@ def _query(args: argparse.Namespace) -> int:
         filters = dict(item.partition("=")[::2] for item in args.where)
         if any(not item.partition("=")[1] for item in args.where):
             raise QueryError("--where takes COLUMN=VALUE")
-        result = run_query(args.query, target=args.target, home=default_home(), filters=filters)
+        result = run_query(args.query, target=args.target, home=default_home(), filters=filters,
+                           notify=lambda note: _say(f"pulso: {note}"))  # fmt: skip
         if args.out is None:
             sys.stdout.write(render(result, args.format))
         else:
@@ -290,7 +325,7 @@ def _topics_review(args: argparse.Namespace, home: Path, report: dict[str, Any])
     if args.out:
         draft = topics.draft_approval(report, topics.default_analyst())
         args.out.write_text(json.dumps(draft, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _say(f"draft approval written to {args.out}: edit the names, then `pulso topics approve --file`")
+        _say(topics.draft_written(args.out, draft))
     if args.open:
         page = topics.topic_reports_dir(home, load_config()) / f"run_id={report['run_id']}" / "report.html"
         _open_in_browser(page, "pulso topics")
@@ -339,8 +374,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         if args.command == "topics":
             return _topics(args)
+        if args.command == "workspace":
+            return _workspace(args)
         return _show(args)
     except ConfigError as error:
+        _say(f"pulso: {error}")
+        return 2
+    except WorkspaceBusyError as error:
+        _say(f"pulso: {error}")
+        return BUSY
+    except WorkspaceError as error:
         _say(f"pulso: {error}")
         return 2
 

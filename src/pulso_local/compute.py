@@ -1,7 +1,8 @@
 """Local compute behind the emulated account, following the AWS job contracts.
 
-- Glue: the job's script (by its ScriptLocation file name) runs in process with Glue-style `--name value`
-  arguments and a boto3 session on the emulated account.
+- Glue: the job's script (by its ScriptLocation file name) runs in process through its console entry point
+  (`main`, what Glue runs), with Glue-style `--name value` arguments: a one-line `SystemExit` fails the run
+  with that line as its error, as it fails a Glue job run.
 - SageMaker training: channels are downloaded from emulated S3 into a SageMaker directory tree, the
   submitted source directory (`sagemaker_submit_directory`) is unpacked and `sagemaker_program` runs in a
   subprocess with the `SM_*` environment; checkpoints sync with `CheckpointConfig.S3Uri`; `model.tar.gz` and
@@ -12,6 +13,9 @@
   MaxPayloadInMB and AssembleWith; `<object>.out` files go to the output path.
 - Lambda: the handler (`module.function`, from the `lambdas` package) is called with the event and the
   function's environment variables.
+
+Each job's output goes to its own `JobOutput` (`pulso_local.job_logs`): a log file under its run and the lines
+the follower prints under the job's state.
 
 Every job sees only what its AWS counterpart would: the local runtime's `PULSO_CONFIG` (the user's overlay) and
 `PULSO_CONFIG_URI` are removed from the environment of every job (`JOB_HIDDEN_ENV`), so the configuration
@@ -40,7 +44,8 @@ from typing import Any
 import boto3
 
 from pulso.config import CONFIG_URI_ENV, OVERLAY_ENV
-from pulso_local.emulator import JobFailedError
+from pulso_local.emulator import JobFailedError, current_execution_name
+from pulso_local.job_logs import JobKey, JobLogs, JobOutput
 from training.sagemaker_env import channel_dir, write_hyperparameters
 
 GLUE_SCRIPTS = {
@@ -71,10 +76,21 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
 class EmulatedCompute:
     """Runs Glue jobs, SageMaker jobs and Lambda handlers for the emulated account."""
 
-    def __init__(self, work_dir: Path, log: Callable[[str], None] = print, region: str = "us-east-1") -> None:
+    def __init__(
+        self,
+        work_dir: Path,
+        log: Callable[[str], None] = print,
+        region: str = "us-east-1",
+        logs: JobLogs | None = None,
+    ) -> None:
         self.work_dir = work_dir
         self.log = log
         self.region = region
+        self.logs = logs or JobLogs(lambda run_id: work_dir / "logs" / run_id)
+
+    def _job(self, kind: str, name: str) -> contextlib.AbstractContextManager[JobOutput]:
+        """The output of a job of `kind` named `name`, for the execution this thread runs."""
+        return self.logs.job(JobKey(kind, name, current_execution_name()))
 
     # --- S3 helpers ------------------------------------------------------------------------------------
 
@@ -118,9 +134,14 @@ class EmulatedCompute:
         if module_name is None:
             raise ValueError(f"Glue job {job_name}: no local implementation of script {script_location!r}")
         argv = [item for name, value in arguments.items() for item in (name, str(value))]
-        self.log(f"[glue {job_name}] {script} {' '.join(argv)}")
-        with _ENVIRONMENT_LOCK, patched_environment({}, unset=JOB_HIDDEN_ENV):
-            importlib.import_module(module_name).run_job(argv, boto3.Session(region_name=self.region))
+        with self._job("glue", job_name) as output, _ENVIRONMENT_LOCK, patched_environment({}, unset=JOB_HIDDEN_ENV):
+            output.write(f"$ {script} {' '.join(argv)}")
+            try:
+                importlib.import_module(module_name).main(argv)
+            except SystemExit as end:
+                if end.code not in (None, 0):
+                    output.write(str(end.code))
+                    raise JobFailedError(str(end.code)) from None
 
     # --- SageMaker training ------------------------------------------------------------------------------
 
@@ -149,11 +170,9 @@ class EmulatedCompute:
         if checkpoint_uri:
             self.download_prefix(checkpoint_uri, root / "checkpoints")
         program, source_dir = self._unpack_source(hyperparameters, root / "code")
-        log_path = root / "training.log"
-        self.log(f"[training {name}] {program} (log: {log_path})")
-        returncode = self._stream(
-            [sys.executable, str(source_dir / program)], env, source_dir, log_path, f"[training {name}]"
-        )
+        with self._job("training", name) as log:
+            log.write(f"$ {program}" + (f" (log: {log.log_path})" if log.log_path else ""))
+            returncode = self._stream([sys.executable, str(source_dir / program)], env, source_dir, log)
         if checkpoint_uri and (root / "checkpoints").is_dir():
             for path in sorted((root / "checkpoints").rglob("*")):
                 if path.is_file():
@@ -162,7 +181,7 @@ class EmulatedCompute:
                     )
         if returncode != 0:
             failure = root / "output" / "failure"
-            reason = failure.read_text().strip() if failure.is_file() else _tail(log_path)
+            reason = failure.read_text().strip() if failure.is_file() else _tail(log.lines)
             raise JobFailedError(f"AlgorithmError: {reason}")
         output = request["OutputDataConfig"]["S3OutputPath"].rstrip("/") + f"/{name}/output/"
         kms = request["OutputDataConfig"].get("KmsKeyId")
@@ -170,7 +189,7 @@ class EmulatedCompute:
         if (root / "output" / "data").is_dir():
             self.upload_file(_tar_gz(root / "output" / "data", root / "output.tar.gz"), output + "output.tar.gz", kms)
         definitions = (request.get("AlgorithmSpecification") or {}).get("MetricDefinitions") or []
-        return {"final_metrics": final_metrics(log_path.read_text(encoding="utf-8"), definitions)}
+        return {"final_metrics": final_metrics("\n".join(log.lines), definitions)}
 
     def _unpack_source(self, hyperparameters: dict[str, str], destination: Path) -> tuple[str, Path]:
         program = json.loads(hyperparameters.get("sagemaker_program", '"train.py"'))
@@ -182,18 +201,15 @@ class EmulatedCompute:
             raise JobFailedError(f"ClientError: {program} is not in {submit}")
         return program, destination
 
-    def _stream(self, command: list[str], env: dict[str, str], cwd: Path, log_path: Path, prefix: str) -> int:
-        """Run a process, copying its output to the log file and (line by line) to the job log."""
-        with (
-            log_path.open("w", encoding="utf-8") as log_file,
-            subprocess.Popen(
-                command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-            ) as process,
-        ):
+    @staticmethod
+    def _stream(command: list[str], env: dict[str, str], cwd: Path, output: JobOutput) -> int:
+        """Run a process, giving its output line by line to the job's output (and so its log file)."""
+        with subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ) as process:
             assert process.stdout is not None
             for line in process.stdout:
-                log_file.write(line)
-                self.log(f"{prefix} {line.rstrip()}")
+                output.write(line.rstrip("\n"))
             return process.wait()
 
     # --- SageMaker Batch Transform -----------------------------------------------------------------------
@@ -227,10 +243,10 @@ class EmulatedCompute:
             str(root / "output"),
             json.dumps(settings),
         ]
-        log_path = root / "transform.log"
-        self.log(f"[transform {name}] {len(list(inputs.rglob('*')))} input objects")
-        if self._stream(command, env, root, log_path, f"[transform {name}]") != 0:
-            raise JobFailedError(f"ClientError: the model container failed: {_tail(log_path)}")
+        with self._job("transform", name) as output:
+            output.write(f"{len(list(inputs.rglob('*')))} input objects")
+            if self._stream(command, env, root, output) != 0:
+                raise JobFailedError(f"ClientError: the model container failed: {_tail(output.lines)}")
         output_uri = request["TransformOutput"]["S3OutputPath"].rstrip("/") + "/"
         kms = request["TransformOutput"].get("KmsKeyId")
         for path in sorted((root / "output").rglob("*.out")):
@@ -242,8 +258,12 @@ class EmulatedCompute:
         module_name, _, function = handler.rpartition(".")
         module = importlib.import_module(module_name)
         cached_config = importlib.import_module("lambdas.common").config
-        self.log(f"[lambda {function_name}] invoked")
-        with _ENVIRONMENT_LOCK, patched_environment(environment, unset=JOB_HIDDEN_ENV):
+        with (
+            self._job("lambda", function_name) as output,
+            _ENVIRONMENT_LOCK,
+            patched_environment(environment, unset=JOB_HIDDEN_ENV),
+        ):
+            output.write(f"$ invoke {handler}")
             cached_config.cache_clear()  # every local invocation is a cold start: it reads the configuration anew
             try:
                 return getattr(module, function)(event, _LambdaContext(function_name))
@@ -301,7 +321,6 @@ def _tar_gz(folder: Path, archive: Path) -> Path:
     return archive
 
 
-def _tail(path: Path, lines: int = 5) -> str:
-    if not path.is_file():
-        return "no log"
-    return " | ".join(path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-lines:])
+def _tail(lines: list[str], count: int = 5) -> str:
+    kept = [line for line in lines if line.strip()][-count:]
+    return " | ".join(kept) if kept else "no log"

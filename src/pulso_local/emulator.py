@@ -63,9 +63,13 @@ from moto.stepfunctions.parser.asl.component.state.choice.comparison.comparison_
 from moto.stepfunctions.parser.asl.component.state.choice.comparison.variable import NoSuchVariable
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import state_task_factory
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resource import ResourceCondition
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import (
+    StateTaskService,
+)
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import (
     StateTaskServiceCallback,
 )
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
@@ -82,6 +86,8 @@ MOTO_INTERNALS: dict[object, tuple[str, ...]] = {
         "training_jobs",
         "transform_jobs",
         "_models",
+        "model_packages",
+        "model_package_name_mapping",
     ),
     SageMakerResponse: ("create_training_job", "_get_param"),
     SNSBackend: ("publish",),
@@ -91,6 +97,8 @@ MOTO_INTERNALS: dict[object, tuple[str, ...]] = {
     ComparisonCompositeOr: ("_eval_body", "rules"),
     state_task_factory: ("state_task_service_for",),
     ExecutionWorker: ("_get_evaluation_environment",),
+    StateTaskService: ("_eval_execution",),
+    StateTaskLambda: ("_eval_execution",),
     StateTaskServiceCallback: (
         "_eval_service_task",
         "_build_sync_resolver",
@@ -140,6 +148,7 @@ class JobFailedError(Exception):
 
 
 _compute: LocalCompute | None = None
+_execution = threading.local()  # the execution a Task's thread runs for
 _install_lock = threading.Lock()
 _installed = False
 
@@ -493,6 +502,20 @@ def _execution_environment(original: Callable[..., Any], worker: ExecutionWorker
     return env
 
 
+def _task_in_execution(original: Callable[..., Any], state: Any, env: Any) -> Any:
+    """moto runs each Task in a thread of its own: note which execution it belongs to, for the jobs it starts."""
+    _execution.name = env.states.context_object.context_object_data["Execution"].get("Name")
+    try:
+        return original(state, env)
+    finally:
+        _execution.name = None
+
+
+def current_execution_name() -> str | None:
+    """The name (the run id) of the execution whose states the calling thread runs; None outside executions."""
+    return getattr(_execution, "name", None)
+
+
 def _wrap(owner: Any, name: str, replacement: Callable[..., Any]) -> None:
     original = getattr(owner, name)
 
@@ -537,6 +560,8 @@ def install() -> None:
         _wrap(SageMakerModelBackend, "create_transform_job", _sagemaker_create_transform_job)
         _wrap(LambdaFunction, "invoke", _lambda_invoke)
         _wrap(ExecutionWorker, "_get_evaluation_environment", _execution_environment)
+        _wrap(StateTaskService, "_eval_execution", _task_in_execution)
+        _wrap(StateTaskLambda, "_eval_execution", _task_in_execution)
         _installed = True
 
 
@@ -544,7 +569,20 @@ def install() -> None:
 _INSTANCE_ATTRIBUTES = {
     "name", "command", "timeout", "job_run_id", "status", "training_jobs", "transform_jobs", "_models",
     "function_name", "handler", "environment_vars", "variable", "comparison_function", "rules",
+    "model_packages", "model_package_name_mapping",
 }  # fmt: skip
+
+
+def restore_model_package_time(arn: str, created: dt.datetime) -> None:
+    """Give a model package re-created from the workspace the creation time it had when it was saved (moto stamps
+    the time of the restore), so the registry's dates and its CreationTime order survive every start."""
+    from moto.sagemaker.models import sagemaker_backends
+
+    _, _, _, region, account, _ = arn.split(":", 5)
+    backend = sagemaker_backends[account][region]
+    name = backend.model_package_name_mapping.get(arn, arn)
+    naive_utc = created.astimezone(dt.UTC).replace(tzinfo=None) if created.tzinfo else created
+    backend.model_packages[name].creation_time = naive_utc
 
 
 @contextlib.contextmanager

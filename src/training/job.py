@@ -28,6 +28,7 @@ from pulso.drift import build_profile, oov_rate
 from pulso.embeddings import EmbeddingsError, find_embeddings, load_embeddings
 from pulso.errors import ConfigError
 from training import plots
+from training.checkpoints import CheckpointError
 from training.data import TrainingDataError, labelled_sets, parquet_files, read_curated
 from training.hyperparameters import HyperparameterError, Hyperparameters, parse_hyperparameters
 from training.loop import Trainer, predict_probabilities
@@ -187,7 +188,7 @@ def main() -> None:
     env = from_environment()
     try:
         run(env)
-    except (HyperparameterError, TrainingDataError, EmbeddingsError, ConfigError) as error:
+    except (HyperparameterError, TrainingDataError, EmbeddingsError, ConfigError, CheckpointError) as error:
         reason = f"{type(error).__name__}: {error}"
         env.failure_file.parent.mkdir(parents=True, exist_ok=True)
         env.failure_file.write_text(reason + "\n", encoding="utf-8")

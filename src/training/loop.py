@@ -3,7 +3,7 @@ early stopping on validation macro-recall, weight averaging of the best epochs, 
 
 Randomness is either derived from (seed, epoch) (batch order, token dropout) or saved in the checkpoint
 (the torch generator behind dropout), so a run resumed from a checkpoint (managed spot training) ends
-exactly where an uninterrupted run would.
+exactly where an uninterrupted run would. Checkpoints hold plain data only (`training.checkpoints`).
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from torch.nn import functional
 from tqdm import tqdm
 
 from inference.network import NUM_CLASSES, UNK_ID, SentimentNet, pad_batch
+from training.checkpoints import CHECKPOINT_FILE, CheckpointError, load_checkpoint, save_checkpoint
 from training.hyperparameters import Hyperparameters
 from training.metrics import macro_recall
+from training.progress import epoch_line, eta_seconds
 
-CHECKPOINT_FILE = "checkpoint.pt"
 _BUCKET_BATCHES = 50  # batches per length-sorted bucket
 
 
@@ -59,6 +60,27 @@ class _Progress:
     top: list[tuple[float, int, dict[str, torch.Tensor]]] = field(default_factory=list)
     bad_epochs: int = 0
     best: float = -1.0
+
+    def to_plain(self) -> dict[str, Any]:
+        """Numbers, lists, dicts and tensors only: what `torch.load(weights_only=True)` accepts."""
+        return {
+            "epoch": self.epoch,
+            "history": [asdict(entry) for entry in self.history],
+            "top": [{"score": score, "epoch": epoch, "state": state} for score, epoch, state in self.top],
+            "bad_epochs": self.bad_epochs,
+            "best": self.best,
+        }
+
+    @classmethod
+    def from_plain(cls, plain: dict[str, Any]) -> _Progress:
+        """The inverse of `to_plain` (KeyError, TypeError or ValueError for anything else)."""
+        return cls(
+            epoch=int(plain["epoch"]),
+            history=[EpochLog(**entry) for entry in plain["history"]],
+            top=[(float(item["score"]), int(item["epoch"]), dict(item["state"])) for item in plain["top"]],
+            bad_epochs=int(plain["bad_epochs"]),
+            best=float(plain["best"]),
+        )
 
 
 def class_weights(targets: np.ndarray, classes: int, mode: str) -> torch.Tensor | None:
@@ -129,32 +151,39 @@ class Trainer:
     # --- checkpoints ------------------------------------------------------------------------------------
 
     def _save_checkpoint(self, progress: _Progress) -> None:
-        self.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
         state = {
             "fingerprint": self.fingerprint,
-            "progress": progress,
+            "progress": progress.to_plain(),
             "network": self.network.state_dict(),
             "dense_optimizer": self.dense_optimizer.state_dict(),
             "embedding_optimizer": self.embedding_optimizer.state_dict() if self.embedding_optimizer else None,
             "torch_rng": torch.get_rng_state(),
         }
-        temporary = self.checkpoint_path.with_suffix(".tmp")
-        torch.save(state, temporary)
-        temporary.replace(self.checkpoint_path)
+        save_checkpoint(self.checkpoint_path, state)
 
     def _resume(self) -> _Progress:
+        """The progress saved in the checkpoint, with weights, optimiser and generator states restored.
+
+        Raises `CheckpointError` for a file that is not a plain-data Pulso checkpoint (nothing in it is run).
+        """
         if not self.checkpoint_path.is_file():
             return _Progress()
-        state = torch.load(self.checkpoint_path, map_location="cpu", weights_only=False)
-        if state.get("fingerprint") != self.fingerprint:
+        state = load_checkpoint(self.checkpoint_path)
+        if state["fingerprint"] != self.fingerprint:
             self.log(f"ignoring {self.checkpoint_path}: it belongs to other data or hyperparameters")
             return _Progress()
-        self.network.load_state_dict(state["network"])
-        self.dense_optimizer.load_state_dict(state["dense_optimizer"])
-        if self.embedding_optimizer and state["embedding_optimizer"]:
-            self.embedding_optimizer.load_state_dict(state["embedding_optimizer"])
-        torch.set_rng_state(state["torch_rng"])
-        progress: _Progress = state["progress"]
+        try:
+            progress = _Progress.from_plain(state["progress"])
+            self.network.load_state_dict(state["network"])
+            self.dense_optimizer.load_state_dict(state["dense_optimizer"])
+            if self.embedding_optimizer and state["embedding_optimizer"]:
+                self.embedding_optimizer.load_state_dict(state["embedding_optimizer"])
+            torch.set_rng_state(state["torch_rng"])
+        except (KeyError, TypeError, ValueError, RuntimeError) as error:
+            raise CheckpointError(
+                f"{self.checkpoint_path}: its training state does not fit this run ({type(error).__name__}); "
+                "delete it to train from scratch"
+            ) from None
         self.log(f"resuming from checkpoint after epoch {progress.epoch}")
         return progress
 
@@ -189,6 +218,7 @@ class Trainer:
         started = time.perf_counter()
         progress = self._resume()
         resumed_from = progress.epoch
+        durations: list[float] = []
         for epoch in range(progress.epoch + 1, self.hp.epochs + 1):
             if progress.bad_epochs >= self.hp.patience:
                 break  # early stopping: no validation improvement for `patience` epochs
@@ -207,10 +237,15 @@ class Trainer:
                 progress.bad_epochs += 1
             progress.epoch = epoch
             self._save_checkpoint(progress)
+            durations.append(time.perf_counter() - epoch_started)
+            remaining = 0 if progress.bad_epochs >= self.hp.patience else self.hp.epochs - epoch
             self.log(
-                f"epoch={epoch} train_loss={loss:.5f} val_macro_recall={score:.5f} val_accuracy={accuracy:.5f} "
-                f"seconds={entry.seconds:.1f}"
-            )
+                epoch_line(
+                    epoch=epoch, max_epochs=self.hp.epochs, train_loss=loss, val_macro_recall=score,
+                    val_accuracy=accuracy, epoch_seconds=entry.seconds, elapsed_seconds=time.perf_counter() - started,
+                    eta=eta_seconds(durations, remaining),
+                )
+            )  # fmt: skip
         averaged = sorted(epoch for _, epoch, _ in progress.top)
         return FitResult(
             state=_average([state for _, _, state in progress.top]),

@@ -70,9 +70,11 @@ class Workspace:
         return run_query(name_or_sql, home=self.home, config=load_config({})).to_pylist()
 
     def latest_predictions(self, since: str | None = None) -> pd.DataFrame:
-        """Each message's latest prediction (optionally of runs since an ingest date), with its message's fields."""
-        predictions = self.predictions if since is None else self.predictions[self.predictions.ingest_date >= since]
-        latest = predictions.sort_values(["predicted_at", "run_id"], ascending=False).drop_duplicates("message_id")
+        """Each message's latest prediction (optionally only those of runs since an ingest date), with its message's
+        fields."""
+        ordered = self.predictions.sort_values(["predicted_at", "run_id"], ascending=False, na_position="last")
+        latest = ordered.drop_duplicates("message_id")
+        latest = latest if since is None else latest[latest.ingest_date >= since]
         fields = self.messages[["message_id", "run_id", "created_at", "source", "author_id", "text"]]
         return latest.merge(fields, on=["message_id", "run_id"], how="inner", validate="one_to_one")
 
@@ -387,10 +389,12 @@ def test_queries_on_an_empty_workspace_return_no_rows(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("no_such_query", "pulso: unknown query 'no_such_query' (known queries: "),
+        ("no_such_query", "pulso: no named query 'no_such_query'; known queries: "),
+        ("supportqueue", "pulso: no named query 'supportqueue'; did you mean support_queue? (pulso query --list)"),
         ("SELEC run_id FROM runs", "pulso: invalid SQL: "),
-        ("SELECT nope FROM runs", "pulso: query failed: Binder Error: "),
-        ("SELECT * FROM no_such_table", "pulso: query failed: Catalog Error: "),
+        ("SELECT nope FROM runs", "pulso: unknown column 'nope'; columns of runs: run_id, mode, "),
+        ("SELECT * FROM predictionz", "pulso: unknown table 'predictionz'; known tables: messages, "),
+        ("SELECT CAST('a' AS integer)", "pulso: query failed: Conversion Error: "),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_with_2(query: str, message: str, tmp_path: Path) -> None:

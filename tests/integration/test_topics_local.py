@@ -87,11 +87,26 @@ def test_clusters_separate_the_brands_customers_wrote_to(discovered, twcs: Path)
     assert scores["nmi"] >= 0.12, scores
 
 
-def test_approved_names_become_topics_on_the_next_predictions(discovered, twcs: Path, monkeypatch) -> None:
+def test_approved_names_become_topics_on_the_next_predictions(
+    discovered, twcs: Path, monkeypatch, tmp_path: Path
+) -> None:
     home, report = discovered["home"], discovered["report"]
     monkeypatch.setenv("PULSO_HOME", str(home))
     largest, second = report["clusters"][0], report["clusters"][1]
-    assert cli.main(["topics", "approve", "--name", f"{second['cluster']}=Second topic", "--by", "ana"]) == 0
+    assert cli.main(["topics", "approve", "--by", "ana"]) == 2  # proposals are never approved wholesale
+    draft_path = tmp_path / "draft.json"
+    assert cli.main(["topics", "review", "--out", str(draft_path)]) == 0
+    draft = json.loads(draft_path.read_text())
+    doubtful = {str(c["cluster"]) for c in report["clusters"] if c["proposal_doubtful"]}
+    assert {key for key, name in draft["names"].items() if name == ""} == doubtful  # left for the analyst
+    if doubtful:  # an empty name is refused before anything is submitted
+        assert cli.main(["topics", "approve", "--file", str(draft_path), "--by", "ana"]) == 2
+    # the analyst names the second cluster and leaves the other doubtful ones out
+    draft["names"] = {key: (None if name == "" else name) for key, name in draft["names"].items()}
+    draft["names"][str(second["cluster"])] = "Second topic"
+    draft_path.write_text(json.dumps(draft))
+    assert cli.main(["topics", "approve", "--file", str(draft_path), "--by", "ana"]) == 0
+    approved = {name for name in draft["names"].values() if name}
     assert cli.main(["topics", "approve", "--name", f"{largest['cluster']}=other", "--by", "ana"]) == 1  # rejected
     with LocalRuntime.open(home, log=lambda _: None) as runtime:
         assert runtime.run(twcs, "twcs", "predict").status == "SUCCEEDED"
@@ -103,7 +118,9 @@ def test_approved_names_become_topics_on_the_next_predictions(discovered, twcs: 
     names = {row["topic"] for row in topics}
     assert "Second topic" in names
     assert "other" in names
-    assert largest["proposed_name"] in names  # clusters not named take their proposed names
+    assert names <= approved | {"other"}  # clusters left out of the approval carry no topic of their own
+    if not largest["proposal_doubtful"]:
+        assert largest["proposed_name"] in names  # a confident proposal the analyst kept in the draft
     queue = run_query("support_queue", home=home, filters={"topic": "Second topic"}).to_pylist()
     assert queue
     assert {row["topic"] for row in queue} == {"Second topic"}

@@ -71,3 +71,18 @@ def test_a_failed_athena_query_is_a_query_error_and_no_credentials_an_engine_err
         run_athena("SELECT nope", config=config, read_sql_query=failed, account_id="1")
     with pytest.raises(EngineError, match=r"^aws: Unable to locate credentials"):
         run_athena("SELECT 1", config=config, read_sql_query=Recorder(error=NoCredentialsError()), account_id="1")
+
+
+def test_athena_unknown_tables_and_columns_name_the_catalogs_instead() -> None:
+    config = load_config({})
+    table = Recorder(error=wr.exceptions.QueryFailed(
+        "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.pulso_dev.predictionz' does not exist"))  # fmt: skip
+    with pytest.raises(QueryError, match=r"^unknown table 'predictionz'; known tables: messages, .*predictions.*"
+                                         r" \(did you mean predictions\?\)$"):  # fmt: skip
+        run_athena("SELECT * FROM predictionz", config=config, read_sql_query=table, account_id="1")
+    column = Recorder(error=wr.exceptions.QueryFailed(
+        "COLUMN_NOT_FOUND: line 1:8: Column 'p.lable' cannot be resolved or requester is not authorized"))  # fmt: skip
+    with pytest.raises(
+        QueryError, match=r"^unknown column 'lable'; columns of predictions: .* \(did you mean label\?\)$"
+    ):
+        run_athena("SELECT p.lable FROM predictions AS p", config=config, read_sql_query=column, account_id="1")

@@ -176,7 +176,24 @@ def test_invalid_sql_and_several_statements_are_query_errors() -> None:
         translate("SELECT 1; SELECT 2")
 
 
-def test_duckdb_errors_are_one_line_query_errors(tmp_path: Path, config: PulsoConfig) -> None:
-    with pytest.raises(QueryError, match=r"^query failed: .*no_such_table") as error:
-        run_local("SELECT * FROM no_such_table", home=tmp_path, config=config)
+def test_an_unknown_table_names_the_known_tables_and_the_closest(tmp_path: Path, config: PulsoConfig) -> None:
+    with pytest.raises(QueryError) as error:
+        run_local("SELECT * FROM predictionz", home=tmp_path, config=config)
+    known = ", ".join(config.tables)
+    assert str(error.value) == f"unknown table 'predictionz'; known tables: {known} (did you mean predictions?)"
+
+
+def test_an_unknown_column_names_the_columns_of_the_tables_read(tmp_path: Path, config: PulsoConfig) -> None:
+    with pytest.raises(QueryError, match=r"^unknown column 'lable'; columns of predictions: message_id, label, ") as e:
+        run_local("SELECT lable FROM predictions", home=tmp_path, config=config)
+    assert str(e.value).endswith(", ingest_date, run_id (did you mean label?)")
+    with pytest.raises(QueryError, match=r"^unknown column 'txt'; .*columns of messages: .*\(did you mean text\?\)$"):
+        run_local("SELECT p.label, m.txt FROM predictions AS p JOIN messages AS m ON m.message_id = p.message_id",
+                  home=tmp_path, config=config)  # fmt: skip
+
+
+def test_other_duckdb_errors_are_one_line_without_the_engines_excerpt(tmp_path: Path, config: PulsoConfig) -> None:
+    with pytest.raises(QueryError, match=r"^query failed: Conversion Error: .*'a'") as error:
+        run_local("SELECT CAST(x AS integer) FROM (VALUES ('a')) AS t (x)", home=tmp_path, config=config)
     assert "\n" not in str(error.value)
+    assert "LINE 1" not in str(error.value)

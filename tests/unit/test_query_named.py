@@ -1,8 +1,10 @@
-"""The named queries' semantics on a small hand-made workspace: what the two-run sample cannot show.
+"""The named queries' semantics on small hand-made workspaces: what the two-run sample cannot show.
 
 A message predicted again by a later run (its latest prediction counts), predictions older than the support
-queue's window, quarantine in two runs, a rejected candidate and a second model version. Expected values are
-derived in the test from the rows written, never copied from a query's output.
+queue's window, quarantine in two runs, a rejected candidate and a second model version; then the same input
+run again with changed labels (each message counted once, with its latest label) and `--where` filters that
+leave no row (why). Expected values are derived in the test from the rows written, never copied from a query's
+output.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ import pytest
 
 from glue_jobs.writers import arrow_schema
 from pulso.config import PulsoConfig, load_config
+from pulso_local.query import named_queries
+from pulso_local.query.catalog import LATEST_PREDICTIONS
+from pulso_local.query.filters import NO_TOPIC_MAP
+from pulso_local.query.hints import tables_read
 from pulso_local.query.local import table_root
 from pulso_local.query.runner import run_query
 
@@ -64,10 +70,14 @@ QUARANTINE = [
 ]  # fmt: skip
 
 
-def write_parquet(config: PulsoConfig, home: Path, table: str, run_id: str, rows: list[dict[str, Any]]) -> None:
+def write_parquet(
+    config: PulsoConfig, home: Path, table: str, run_id: str, rows: list[dict[str, Any]], day: dt.date | None = None
+) -> None:
+    """The rows as the run's Parquet part of `table` (ingest date `day`, by default the run's in RUNS)."""
     spec = config.table(table)
     schema = arrow_schema(spec)
-    folder = table_root(home, config, spec) / f"ingest_date={RUNS[run_id][0].isoformat()}" / f"run_id={run_id}"
+    day = day or RUNS[run_id][0]
+    folder = table_root(home, config, spec) / f"ingest_date={day.isoformat()}" / f"run_id={run_id}"
     folder.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / "part-00000.parquet")
 
@@ -104,12 +114,12 @@ def query(home: Path, name: str) -> list[dict[str, Any]]:
 
 
 def latest_predictions(since: dt.date | None = None) -> dict[str, tuple[str, int, float]]:
-    """message id -> (run, label, priority) of its latest prediction (runs start in RUNS order)."""
+    """message id -> (run, label, priority) of its latest prediction (runs start in RUNS order), kept when that
+    run's ingest date is `since` or later."""
     latest: dict[str, tuple[str, int, float]] = {}
     for run, message, label, priority in PREDICTIONS:
-        if since is None or RUNS[run][0] >= since:
-            latest[message] = (run, label, priority)
-    return latest
+        latest[message] = (run, label, priority)
+    return {message: item for message, item in latest.items() if since is None or RUNS[item[0]][0] >= since}
 
 
 def text_of(message_id: str) -> str:
@@ -230,3 +240,129 @@ def test_run_history_keeps_the_last_30_days_newest_first(home: Path) -> None:
     expected = sorted(recent, key=lambda run: RUNS[run][1], reverse=True)
     assert [row["run_id"] for row in query(home, "run_history")] == expected
     assert "r1" not in expected
+
+
+# The rule for queries that report per message, and the queries that report per run instead.
+PER_MESSAGE = {"repeat_negative_authors", "sentiment_by_day", "support_queue"}
+PER_RUN = {"prediction_drift"}
+
+
+def test_every_query_reading_predictions_counts_per_message_with_the_same_latest_rule_or_per_run() -> None:
+    readers = {name for name, named in named_queries().items() if "predictions" in tables_read(named.sql)}
+    assert readers == PER_MESSAGE | PER_RUN
+    for name in PER_MESSAGE:
+        sql = named_queries()[name].sql
+        assert sql.split("\n", 1)[1].startswith(LATEST_PREDICTIONS), name  # the identical CTE, first
+        assert sql.count("FROM predictions") == 1, f"{name} reads predictions only through `latest`"
+    for name in PER_RUN:
+        assert "GROUP BY run_id" in named_queries()[name].sql
+
+
+# The same input run again (s2, later: some labels change), and s3 with s2's time (the greater run id wins) and a
+# prediction without a time (never the latest). (run, message id, author, label, topic)
+RERUN_DAY = TODAY - dt.timedelta(days=2)
+RERUNS = {"s1": at(RERUN_DAY, 9), "s2": at(RERUN_DAY, 10), "s3": at(RERUN_DAY, 10)}
+RERUN_PREDICTIONS = [
+    ("s1", "m1", "u1", -1, "billing"), ("s1", "m2", "u1", -1, "billing"), ("s1", "m3", "u1", -1, "delays"),
+    ("s1", "m4", "u2", -1, "delays"), ("s1", "m5", "u2", 0, None), ("s1", "m6", "u2", 1, None),
+    ("s2", "m1", "u1", 1, None), ("s2", "m2", "u1", 0, None), ("s2", "m3", "u1", -1, "delays"),
+    ("s2", "m4", "u2", -1, "delays"), ("s2", "m5", "u2", -1, "billing"), ("s2", "m6", "u2", 1, None),
+    ("s3", "m3", "u1", 0, None), ("s3", "m6", "u2", -1, "delays"),
+]  # fmt: skip
+UNTIMED = {("s3", "m6")}
+
+
+@pytest.fixture(scope="module")
+def rerun_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("rerun")
+    config = load_config({})
+    for run_id in RERUNS:
+        mine = [item for item in RERUN_PREDICTIONS if item[0] == run_id]
+        messages = [{"message_id": m, "source": "tweets", "author_id": a, "text": f"text of {m}",
+                     "created_at": at(RERUN_DAY, 8)} for _, m, a, _, _ in mine]  # fmt: skip
+        write_parquet(config, home, "messages", run_id, messages, RERUN_DAY)
+        predictions = [{"message_id": m, "label": label, "priority": 50.0 - label, "topic": topic,
+                        "topic_map_version": 1 if topic else None, "model_version": "m/1",
+                        "predicted_at": None if (run_id, m) in UNTIMED else RERUNS[run_id]}
+                       for _, m, _, label, topic in mine]  # fmt: skip
+        write_parquet(config, home, "predictions", run_id, predictions, RERUN_DAY)
+    return home
+
+
+def latest_reruns() -> dict[str, tuple[str, str, int, str | None]]:
+    """message id -> (run, author, label, topic) of its latest prediction: newest time (none: oldest), then run id."""
+
+    def key(item: tuple[str, str, str, int, str | None]) -> tuple[bool, dt.datetime, str]:
+        untimed = (item[0], item[1]) in UNTIMED
+        return (not untimed, RERUNS[item[0]], item[0])
+
+    latest = {}
+    for item in sorted(RERUN_PREDICTIONS, key=key):
+        latest[item[1]] = (item[0], item[2], item[3], item[4])
+    return latest
+
+
+def test_a_rerun_counts_each_message_once_with_its_latest_label_in_every_per_message_query(rerun_home: Path) -> None:
+    latest = latest_reruns()
+    assert {run for run, *_ in latest.values()} == {"s2", "s3"}  # the fixture exercises both tie rules
+    assert latest["m6"][0] == "s2"  # the untimed s3 prediction does not win
+    by_day = query(rerun_home, "sentiment_by_day")
+    assert sum(row["messages"] for row in by_day) == len(latest)
+    for label, column in ((-1, "negative"), (0, "neutral"), (1, "positive")):
+        assert sum(row[column] for row in by_day) == sum(item[2] == label for item in latest.values())
+    queue = query(rerun_home, "support_queue")
+    negative = {m: item for m, item in latest.items() if item[2] == -1}
+    assert sorted(row["message_id"] for row in queue) == sorted(negative)  # each once
+    assert all(row["run_id"] == negative[row["message_id"]][0] for row in queue)
+    authors = {row["author_id"]: row["negative"] for row in query(rerun_home, "repeat_negative_authors")}
+    counts = {a: sum(item[1] == a for item in negative.values()) for a in {item[1] for item in negative.values()}}
+    assert authors == {a: n for a, n in counts.items() if n >= 2}
+
+
+def test_a_rerun_keeps_the_older_predictions_queryable_by_run_and_per_run_queries_per_run(rerun_home: Path) -> None:
+    older = run_query("SELECT message_id, label FROM predictions WHERE run_id = 's1' ORDER BY message_id",
+                      home=rerun_home, config=load_config({})).to_pylist()  # fmt: skip
+    assert older == [{"message_id": m, "label": label} for run, m, _, label, _ in RERUN_PREDICTIONS if run == "s1"]
+    drift = {row["run_id"]: row["predictions"] for row in query(rerun_home, "prediction_drift")}
+    assert drift == {run: sum(item[0] == run for item in RERUN_PREDICTIONS) for run in RERUNS}
+
+
+def filtered(home: Path, name: str, **filters: str) -> tuple[list[dict[str, Any]], list[str]]:
+    notes: list[str] = []
+    rows = run_query(name, home=home, config=load_config({}), filters=filters, notify=notes.append).to_pylist()
+    return rows, notes
+
+
+def test_an_empty_filter_result_without_any_topic_says_no_topic_map_is_approved(home: Path) -> None:
+    assert filtered(home, "support_queue", topic="Billing") == ([], [NO_TOPIC_MAP])
+
+
+def test_an_empty_filter_result_names_the_values_present_and_the_closest(rerun_home: Path) -> None:
+    present = sorted({item[3] for item in latest_reruns().values() if item[2] == -1 and item[3]})
+    rows, notes = filtered(rerun_home, "support_queue", topic="Billing")
+    assert rows == []
+    assert notes == [f"no row has topic = 'Billing'; values present: {', '.join(present)} (did you mean billing?)"]
+    rows, notes = filtered(rerun_home, "sentiment_by_day", source="twitter")
+    assert (rows, notes) == ([], ["no row has source = 'twitter'; values present: tweets"])
+
+
+def test_an_empty_filter_result_says_when_no_value_is_to_blame(rerun_home: Path) -> None:
+    latest = latest_reruns()
+    billing = next(m for m, item in latest.items() if item[2] == -1 and item[3] == "billing")
+    other = next(m for m, item in latest.items() if item[2] == -1 and item[3] != "billing")
+    both = filtered(rerun_home, "support_queue", topic="billing", message_id=other)
+    assert both == ([], ["no row matches every --where at once (each value alone has rows)"])
+    assert filtered(rerun_home, "support_queue", topic="billing", message_id=billing)[1] == []  # rows: no note
+    nothing = "SELECT topic FROM predictions WHERE run_id = 'none'"
+    assert filtered(rerun_home, nothing, topic="billing")[1] == ["the query has no rows even without --where"]
+    untopical = "SELECT message_id, topic FROM predictions WHERE topic IS NULL"
+    assert filtered(rerun_home, untopical, topic="billing")[1] == [
+        "no row has topic = 'billing': topic is NULL in every row of the query"
+    ]
+
+
+def test_an_empty_filter_result_claims_nothing_when_the_column_has_more_values_than_read(
+    rerun_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pulso_local.query.filters.MAX_VALUES", 1)
+    assert filtered(rerun_home, "support_queue", topic="Billing") == ([], [])

@@ -11,10 +11,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from rich.cells import cell_len
 
 from pulso_local.query import SQL_DIR, QueryError, named_queries, resolve
 from pulso_local.query.catalog import describe
-from pulso_local.query.output import display_width, render, render_table, write
+from pulso_local.query.output import render, render_table, write
+from pulso_local.tables import render_table as text_table
 
 RESULT = pa.table({
     "author_id": ["u1", None, "u3"],
@@ -49,8 +51,17 @@ def test_resolve_a_name_an_sql_file_or_sql_text(tmp_path: Path) -> None:
     path.write_text("SELECT 42 AS answer")
     assert resolve(str(path)) == ("SELECT 42 AS answer", "mine")
     assert resolve("  SELECT count(*) FROM runs ") == ("SELECT count(*) FROM runs", None)
-    with pytest.raises(QueryError, match=r"^unknown query 'support_queu' \(known queries: .*support_queue"):
-        resolve("support_queu")
+
+
+def test_a_word_that_names_no_query_suggests_the_closest_names() -> None:
+    with pytest.raises(QueryError) as close:
+        resolve("supportqueue")
+    assert str(close.value) == "no named query 'supportqueue'; did you mean support_queue? (pulso query --list)"
+    with pytest.raises(QueryError) as far:
+        resolve("xyzzy")
+    assert str(far.value) == f"no named query 'xyzzy'; known queries: {', '.join(named_queries())} (pulso query --list)"
+    with pytest.raises(QueryError, match=r"^no named query 'Sentiment_By_Day\.sql' and no such file; did you mean "):
+        resolve("Sentiment_By_Day.sql")
 
 
 def test_the_table_is_aligned_with_nulls_cut_cells_and_a_row_count() -> None:
@@ -60,7 +71,7 @@ def test_the_table_is_aligned_with_nulls_cut_cells_and_a_row_count() -> None:
     assert lines[-1] == "(3 rows)"
     body = lines[2:-1]
     assert len(body) == 3
-    widths = {display_width(line) for line in lines[:-1]}
+    widths = {cell_len(line) for line in lines[:-1]}
     assert max(widths) <= len(lines[1])  # no row is wider than the header rule
     assert "NULL" in body[1]
     assert body[1].count("NULL") == 2
@@ -107,3 +118,31 @@ def test_a_repeated_column_name_keeps_every_column(tmp_path: Path) -> None:
     assert json.loads(render(joined, "json")) == [{"id": "m1", "label": -1, "label_2": 1}]
     write(joined, tmp_path / "joined.parquet")
     assert pq.read_table(tmp_path / "joined.parquet").column_names == ["id", "label", "label_2"]
+
+
+def test_the_shared_table_is_plain_text_one_line_per_row_even_on_a_narrow_forced_colour_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in (("COLUMNS", "20"), ("FORCE_COLOR", "1"), ("TERM", "xterm-256color"), ("TTY_COMPATIBLE", "1")):
+        monkeypatch.setenv(name, value)
+    rows = [["r1", 12, "a long message\nover two lines " * 3], ["r2", None, "[bold]markup[/] :smile:"]]
+    lines = text_table(["run", "n", "text"], rows, title="Recent runs", max_width=30).splitlines()
+    assert len(lines) == 1 + 2 + len(rows)  # title, header, rule, one line per row
+    assert lines[0] == "Recent runs"
+    assert "\x1b" not in "".join(lines)
+    assert all(line == line.rstrip() for line in lines)
+    assert set(lines[2].replace(" ", "")) == {"-"}
+    assert lines[3].endswith("…")
+    assert cell_len(lines[3].split("  ")[-1].strip()) == 30
+    assert lines[4].split() == ["r2", "-", "[bold]markup[/]", ":smile:"]  # None is "-"; no markup, no emoji codes
+    number_end = lines[1].index(" n ") + 2
+    assert lines[3][:number_end].endswith("12")  # numbers align right
+
+
+def test_the_shared_table_aligns_wide_characters_by_terminal_columns() -> None:
+    lines = text_table(["name", "city"], [["東京の店", "Tokyo"], ["😠 x", "Lima"], ["plain", "Oslo"]]).splitlines()
+    cities = zip(lines[2:], ("Tokyo", "Lima", "Oslo"), strict=True)
+    starts = {cell_len(line[: line.index(city)]) for line, city in cities}
+    assert starts == {cell_len(lines[0][: lines[0].index("city")])}
+    assert text_table(["a"], []) == "a\n-"
+    assert text_table([], []) == ""

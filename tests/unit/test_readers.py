@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
+import logging
+import random
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from glue_jobs.pipeline import EtlJob, run_etl
 from glue_jobs.readers import ReadRequest, detect_format, read_chunks
 from glue_jobs.storage import LocalStore, StoredObject
+from glue_jobs.transform import ChunkContext, transform_chunk
 from pulso.config import load_config
 from pulso.errors import InputError
 
@@ -226,3 +232,154 @@ def test_tweeteval_pairs_and_misaligned_label_files(tmp_path: Path) -> None:
 
 def test_stored_object_name() -> None:
     assert StoredObject("s3://bucket/incoming/tweets/file.csv", 1).name == "file.csv"
+
+
+# --- customer content never reaches an error ------------------------------------------------------------
+
+CARD = "4111 1111 1111 1111"
+EMAIL = "jane.doe@example.com"
+SECRETS = (CARD, "4111", "jane.doe", "example.com", "refund my order")
+GARBAGE = random.Random(18).randbytes(4096)
+
+
+def assert_content_free(message: str) -> None:
+    """One printable line that quotes nothing of the hostile fixtures (text or bytes)."""
+    assert "\n" not in message
+    assert message.isprintable(), repr(message)
+    for secret in SECRETS:
+        assert secret not in message
+    assert not re.search(r"\\x|\\u|0x[0-9a-f]{2}|b'", message), message  # raw bytes: escapes, hex, bytes repr
+
+
+def read_error(path: Path, profile: str = "tweets") -> InputError:
+    with pytest.raises(InputError) as error:
+        read(path, profile)
+    assert_content_free(str(error.value))
+    return error.value
+
+
+def test_a_headerless_file_names_the_missing_column_and_line_not_the_record(tmp_path: Path) -> None:
+    path = write(tmp_path, "no_header.csv", f"{CARD},{EMAIL},refund my order\n17,{EMAIL},second\n")
+    error = read_error(path)
+    assert error.reason == "missing_columns"
+    assert "needs column(s) 'text'" in str(error)
+    assert "line 1" in str(error)
+    assert "3 fields" in str(error)
+
+
+def test_a_real_header_is_still_shown_by_its_column_names(tmp_path: Path) -> None:
+    path = write(tmp_path, "body.csv", f"id,body,label\n1,card {CARD} mail {EMAIL} refund my order,positive\n")
+    error = read_error(path)
+    assert str(error).endswith("profile 'tweets' needs column(s) 'text', the file has ['id', 'body', 'label']")
+
+
+def test_a_header_with_an_address_is_not_quoted(tmp_path: Path) -> None:
+    path = write(tmp_path, "mixed.csv", f"id,{EMAIL},label\n1,x,positive\n")
+    assert "needs column(s) 'text'" in str(read_error(path))
+
+
+def test_a_headerless_profile_missing_its_keep_column_names_only_columns(tmp_path: Path) -> None:
+    path = write(tmp_path, "twcs.csv", f"tweet_id,author_id,created_at,{CARD}\n1,{EMAIL},x,y\n")
+    error = read_error(path, "twcs")
+    assert "'text'" in str(error)
+    assert "'inbound'" in str(error)
+
+
+def test_binary_garbage_is_never_quoted(tmp_path: Path) -> None:
+    error = read_error(write(tmp_path, "garbage.csv", GARBAGE))
+    assert error.reason == "missing_columns"
+    assert "needs column(s) 'text'" in str(error)
+
+
+def test_garbage_after_a_gzip_member_is_described_not_quoted(tmp_path: Path) -> None:
+    data = gzip.compress(f"id,text\n1,{CARD}\n".encode()) + b"\xde\xad" + GARBAGE
+    with pytest.raises(InputError) as error:
+        read(write(tmp_path, "tail.csv.gz", data))
+    assert "cannot be read past record" in str(error.value)
+    assert_content_free(str(error.value))
+
+
+def test_undecodable_utf16_is_described_by_position_only(tmp_path: Path) -> None:
+    data = "id,text\n1,ok\n".encode("utf-16") + b"\x41"  # an odd byte out: "can't decode byte 0x41"
+    with pytest.raises(InputError) as error:
+        read(write(tmp_path, "wide.csv", data))
+    assert "cannot be read past record" in str(error.value)
+    assert_content_free(str(error.value))
+
+
+def test_row_details_of_hostile_records_quote_nothing(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "1", "body": f"card {CARD}", "mail": EMAIL}),  # the text column is missing
+        json.dumps({"id": "2", "text": "fine", "label": CARD}),
+        json.dumps({"id": "3", "text": "fine", "split": EMAIL}),
+        json.dumps({"id": "4", "text": "fine", "created_at": f"{CARD} refund my order"}),
+        json.dumps({"id": "5", "text": {"card": CARD}}),
+        f'{{"id": "6", "text": "{CARD} {EMAIL}"',
+        GARBAGE[:200].replace(b"\n", b" ").decode("latin-1"),
+    ]
+    path = write(tmp_path, "hostile.jsonl", "\n".join(lines) + "\n")
+    frame = read(path)
+    context = ChunkContext(
+        source="tweets", source_object=str(path), object_name=path.name, profile=CONFIG.profile("tweets"),
+        splits=CONFIG.splits, settings=CONFIG.etl, now=dt.datetime(2026, 11, 22),
+    )  # fmt: skip
+    quarantine = transform_chunk(frame, context).quarantine
+    assert quarantine["row_number"].tolist() == [1, 2, 3, 4, 5, 6, 7]
+    assert quarantine["reason"].tolist()[:4] == ["missing_text", "bad_label", "bad_split", "bad_timestamp"]
+    for detail in quarantine["detail"]:
+        assert_content_free(detail)
+    assert "label" in quarantine["detail"][1]
+    assert "created_at" in quarantine["detail"][3]
+
+
+def test_short_label_like_values_are_still_named_in_row_details(tmp_path: Path) -> None:
+    frame = read(write(tmp_path, "a.csv", "id,text,label,split\n1,fine,maybe,train\n2,fine,1,holdout\n"))
+    context = ChunkContext(
+        source="tweets", source_object="a.csv", object_name="a.csv", profile=CONFIG.profile("tweets"),
+        splits=CONFIG.splits, settings=CONFIG.etl, now=dt.datetime(2026, 11, 22),
+    )  # fmt: skip
+    details = transform_chunk(frame, context).quarantine["detail"].tolist()
+    assert "'maybe'" in details[0]
+    assert "'holdout'" in details[1]
+
+
+def test_deeply_nested_or_huge_json_values_are_unparseable_rows_not_crashes(tmp_path: Path) -> None:
+    lines = ["[" * 200_000, '{"text": ' + "9" * 5000 + "}", json.dumps({"text": "next"})]
+    frame = read(write(tmp_path, "deep.jsonl", "\n".join(lines) + "\n"))
+    assert frame["read_error"].tolist() == ["unparseable_row", "unparseable_row", None]
+    assert frame["read_detail"].tolist()[:2] == [
+        "line 1: invalid JSON (nested too deeply)",
+        "line 2: invalid JSON (a value out of range)",
+    ]
+
+
+def test_a_header_in_another_delimiter_is_shown_but_a_record_in_one_is_not(tmp_path: Path) -> None:
+    shown = read_error(write(tmp_path, "semi.csv", "id;text;label\n1;hi;1\n"))
+    assert "the file has ['id;text;label'] (the header looks ';'-delimited" in str(shown)
+    hidden = read_error(write(tmp_path, "semi_record.csv", f"17;{CARD};{EMAIL}\n"))
+    assert "line 1 (1 field) does not look like a header line" in str(hidden)
+    assert "looks ';'-delimited" in str(hidden)
+
+
+def test_a_run_of_hostile_files_records_and_logs_no_content(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    write(incoming, "no_header.csv", f"{CARD},{EMAIL},refund my order\n")
+    write(incoming, "garbage.csv", GARBAGE)
+    write(incoming, "tail.csv.gz", gzip.compress(f"id,text\n1,{CARD}\n".encode()) + b"\xde\xad" + GARBAGE)
+    job = EtlJob(
+        input_uri=str(incoming), output_root=str(tmp_path / "out"), profile=CONFIG.profile("tweets"),
+        mode="predict", run_id="run-1", ingest_date="2026-11-22", config=CONFIG, now=dt.datetime(2026, 11, 22),
+    )  # fmt: skip
+    with caplog.at_level(logging.INFO, logger="pulso.etl"):
+        manifest = run_etl(job, LocalStore(), LocalStore())
+    assert manifest["status"] == "FAILED"
+    errors = [obj["error"] for obj in manifest["objects"]]
+    assert len(errors) == 3
+    for error in errors:
+        assert_content_free(error)
+    quarantine = pd.concat(pd.read_parquet(path) for path in (tmp_path / "out").rglob("quarantine/**/*.parquet"))
+    for detail in quarantine["detail"]:
+        assert_content_free(detail)
+    for record in caplog.records:
+        assert_content_free(record.getMessage())

@@ -34,6 +34,12 @@ TOPICS = [
     ("Seat upgrades", "seat+upgrade+class", ["seat", "upgrade", "class", "miles"]),
     (None, "hi+hello+dm", ["hi", "hello", "dm", "please"]),
 ]
+DOUBTFUL_RANK = 6  # "Praise": a configured name matched on generic words
+DOUBTFUL_REASON = (
+    "configured name for signature thanks+great+help (shares great, help; generic: help); doubtful: confidence "
+    "0.33 < 0.50"
+)
+APPROVE_HINT = "pulso topics approve --run topics-20261123-0600-ab12 --name '0=Flight delays'"
 
 
 def synthetic_report(clusters: int = 10, points: int = 2500, seed: int = 7) -> dict[str, Any]:
@@ -69,7 +75,10 @@ def synthetic_report(clusters: int = 10, points: int = 2500, seed: int = 7) -> d
                               "positive": round((size - negative) * 0.4), "unknown": 3},
                 "current_categories": [{"name": name or "other", "share": 0.81}, {"name": "other", "share": 0.19}],
                 "proposed_name": name,
-                "proposal_reason": f"matches current category '{name}' (81%)" if name else "no category matches",
+                "proposal_reason": (DOUBTFUL_REASON if rank == DOUBTFUL_RANK else
+                                    f"matches current category '{name}' (81%)" if name else "no category matches"),
+                "proposal_confidence": 0.33 if rank == DOUBTFUL_RANK else 0.81,
+                "proposal_doubtful": rank == DOUBTFUL_RANK,
                 "distance_threshold": 0.42,
                 "mean_distance": 0.21,
             }
@@ -96,7 +105,7 @@ def synthetic_report(clusters: int = 10, points: int = 2500, seed: int = 7) -> d
         "projection": {"method": "umap", "note": None, "points": map_points},
         "current_map": {"version": 3, "categories": ["Flight delays", "Billing and refunds"]},
         "clusters": entries,
-        "approve_hint": "pulso topics approve --run topics-20261123-0600-ab12 --name 0='Flight delays'",
+        "approve_hint": APPROVE_HINT,
     }  # fmt: skip
 
 
@@ -169,13 +178,32 @@ def test_the_message_counts_are_key_figures(root: Node) -> None:
 
 def test_the_approve_box_gives_the_command_and_a_ready_approval_object(report: dict[str, Any], root: Node) -> None:
     approve = root.find("section", id="approve")
-    commands = approve.find_all("code")
-    assert commands[0].text() == report["approve_hint"]
+    assert approve.find_all("pre")[0].text() == report["approve_hint"]
     assert "s3://<models bucket>/topic-approvals/topics-20261123-0600-ab12/" in approve.words()
     template = json.loads(approve.find_all("pre")[1].text())
     assert template["discovery_run_id"] == report["run_id"]
-    assert template["names"] == {str(cluster["cluster"]): cluster["proposed_name"] for cluster in report["clusters"]}
+    assert template["names"] == {
+        str(cluster["cluster"]): None
+        if cluster["proposed_name"] is None
+        else ""
+        if cluster["proposal_doubtful"]
+        else cluster["proposed_name"]
+        for cluster in report["clusters"]
+    }
     assert None in template["names"].values()  # the unnamed cluster is left out until someone names it
+    assert "" in template["names"].values()  # the doubtful proposal is for the analyst to fill in
+    assert "1 doubtful 1 of 10 proposed names are doubtful: name those clusters yourself." in approve.words()
+
+
+def test_a_report_without_confidences_marks_every_proposal_doubtful() -> None:
+    report = synthetic_report(clusters=3, points=30)
+    for cluster in report["clusters"]:
+        del cluster["proposal_confidence"], cluster["proposal_doubtful"]
+    root = parse(render_topic_report(report))
+    approve = root.find("section", id="approve")
+    assert set(json.loads(approve.find_all("pre")[1].text())["names"].values()) == {""}
+    for row in root.find("section", id="clusters").find("tbody").find_all("tr"):
+        assert row.find("td", cls="name").words().endswith(" doubtful")
 
 
 def test_the_chosen_k_is_marked_in_the_chart_and_the_table(root: Node) -> None:
@@ -204,8 +232,14 @@ def test_every_cluster_has_a_row_and_a_card_largest_first(report: dict[str, Any]
         assert card.find("code").words() == cluster["signature"]
         assert row.find("td", cls="signature").words() == cluster["signature"]
         assert row.find("td", data_key="size").words() == f"{cluster['size']:,}"
-        assert row.find("td", cls="name").words() == (cluster["proposed_name"] or "—")
+        marked = " doubtful · 0.33" if cluster["proposal_doubtful"] and cluster["proposed_name"] else ""
+        assert row.find("td", cls="name").words() == (cluster["proposed_name"] or "—") + marked
         assert cluster["proposal_reason"] in card.words()
+        badges = [node.words() for node in card.find("h3").find_all("span", cls="badge")]
+        if cluster["proposed_name"] is None:
+            assert badges == []
+        else:
+            assert badges == (["doubtful · 0.33"] if cluster["proposal_doubtful"] else ["confidence 0.81"])
 
 
 def test_a_card_shows_terms_sentiment_categories_and_representatives(report: dict[str, Any], root: Node) -> None:

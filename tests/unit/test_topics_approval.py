@@ -79,6 +79,10 @@ def test_a_version_taken_meanwhile_is_never_overwritten(models, boto3_session) -
         ("not an object", "must be a JSON object"),
         ({"discovery_run_id": RUN, "approved_by": "ana", "names": {"0": "other"}}, "reserved"),
         ({"discovery_run_id": RUN, "names": {"0": "A"}}, "approved_by"),
+        (  # a draft submitted with its doubtful name left empty
+            {"discovery_run_id": RUN, "approved_by": "ana", "names": {"0": "Flight delays", "1": ""}},
+            'names.1: the name must be a non-empty string (got ""): fill it in, or null to leave the cluster out',
+        ),
     ],
 )
 def test_a_bad_approval_is_answered_with_the_reason_and_writes_no_map(models, boto3_session, approval, reason) -> None:

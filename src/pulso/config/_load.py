@@ -497,7 +497,7 @@ def _topics(node: _Node) -> TopicSettings:
     counts = ("lookback_days", "max_messages", "min_tokens", "k_min", "k_max", "silhouette_sample", "seed",
               "svd_dimensions", "top_terms", "signature_terms", "representatives", "projection_sample")  # fmt: skip
     shares = ("other_quantile", "match_share")
-    node.only("embedding", "projection", "category_map", *counts, *shares)
+    node.only("embedding", "projection", "category_map", "proposals", *counts, *shares)
     values: dict[str, Any] = {key: node.positive_int(key) for key in counts}
     for key in shares:
         values[key] = float(node.get(key, (int, float)))
@@ -519,6 +519,12 @@ def _topics(node: _Node) -> TopicSettings:
     for signature in names.data:
         names.text(signature)
     values["category_map"] = {"version": category_map.get("version", int), "names": dict(names.data)}
+    proposals = node.child("proposals")
+    proposals.only("doubtful_below", "generic_terms")
+    values["doubtful_below"] = float(proposals.get("doubtful_below", (int, float)))
+    if not 0.0 <= values["doubtful_below"] <= 1.0:
+        raise proposals.fail("doubtful_below", f"must be a confidence in [0, 1] (got {values['doubtful_below']})")
+    values["generic_terms"] = tuple(term.lower() for term in proposals.strings("generic_terms"))
     return TopicSettings(**values)
 
 

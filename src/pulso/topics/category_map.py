@@ -144,7 +144,10 @@ def map_key(prefix: str, version: int) -> str:
 def check_name(name: Any, where: str) -> str:
     """A category name: a non-empty single line of at most MAX_NAME_CHARS characters, not `other`."""
     if not isinstance(name, str) or not name.strip():
-        raise ApprovalError(f"{where}: the name must be a non-empty string (got {json.dumps(name)})")
+        raise ApprovalError(
+            f"{where}: the name must be a non-empty string (got {json.dumps(name)}): fill it in, or null to leave "
+            "the cluster out"
+        )
     name = " ".join(name.split())
     if len(name) > MAX_NAME_CHARS or not _NAME.match(name):
         raise ApprovalError(f"{where}: the name must be one line of at most {MAX_NAME_CHARS} characters")

@@ -31,6 +31,8 @@ class TopicSettings:
     other_quantile: float  # a category's distance threshold: this quantile of its members' distances
     match_share: float  # a cluster matches a current category when this share of it is assigned to it
     category_map: Mapping[str, Any]  # {"version", "names": {signature: name}}: names proposed for matching clusters
+    doubtful_below: float  # proposals.doubtful_below: a proposal with a lower confidence is marked doubtful
+    generic_terms: tuple[str, ...]  # proposals.generic_terms: words that say little about a topic ("help")
 
     def k_range(self, messages: int) -> range:
         """The k values to try for `messages` messages (k < messages, as silhouette needs)."""

@@ -3,7 +3,9 @@
     catalog   the named queries (`sql/<name>.sql`, described by their first `-- ` line)
     local     DuckDB over the workspace: a view per configured table, the SQL translated by sqlglot
     athena    the same SQL on Athena through awswrangler, in the deployed database and workgroup
-    output    aligned table, CSV, JSON; files in CSV, JSON or Parquet
+    output    the shared terminal table, CSV, JSON; files in CSV, JSON or Parquet
+    filters   `--where COLUMN=VALUE`, and why a filtered result is empty
+    hints     "did you mean", unknown tables and columns named from the catalog
     runner    one call from a name or SQL text to a result on either target
 
 This module stays light (no DuckDB, sqlglot, pyarrow or boto3), so `pulso` starts fast: import the engines

@@ -14,6 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from pulso.config import PulsoConfig
 from pulso_local.query.errors import EngineError, QueryError, first_line
+from pulso_local.query.hints import unknown_name
 
 ReadSqlQuery = Callable[..., Any]  # wr.athena.read_sql_query's signature: (sql, database=..., ...) -> DataFrame
 
@@ -47,7 +48,7 @@ def run_athena(
         names = athena_names(config, account_id or caller_account_id(session))
         frame = read(sql, **names, ctas_approach=False, **extra)
     except wr.exceptions.QueryFailed as error:
-        raise QueryError(f"Athena query failed: {first_line(error)}") from None
+        raise QueryError(unknown_name(str(error), sql, config) or f"Athena query failed: {first_line(error)}") from None
     except (BotoCoreError, ClientError) as error:
         raise EngineError(f"aws: {first_line(error)}") from None
     return pa.Table.from_pandas(frame, preserve_index=False)

@@ -1,6 +1,11 @@
 """The named queries: every `sql/<name>.sql`, described by its first line (`-- <description>`).
 
 Terraform publishes the same files as Athena named queries, with that line as the description.
+
+Re-running an input predicts its messages again, so `predictions` holds one row per message and run. A query that
+reports per message reads only each message's latest prediction: the newest `predicted_at`, ties broken by the
+greater `run_id` (`LATEST_PREDICTIONS`, the same text in each such file); older predictions stay queryable by
+`run_id`, and per-run queries (`prediction_drift`) read every run's own predictions.
 """
 
 from __future__ import annotations
@@ -11,9 +16,22 @@ from pathlib import Path
 
 from pulso_local.definition import REPO_ROOT
 from pulso_local.query.errors import QueryError
+from pulso_local.query.hints import did_you_mean
 
 SQL_DIR = REPO_ROOT / "sql"
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")  # what Terraform accepts as a named query's file stem
+# Each message's latest prediction: the first CTE of every named query that reports per message.
+LATEST_PREDICTIONS = """WITH latest AS (
+    SELECT *
+    FROM (
+        SELECT
+            *,
+            row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC NULLS LAST, run_id DESC) AS recency
+        FROM predictions
+    ) AS ranked
+    WHERE recency = 1
+)
+"""
 
 
 @dataclass(frozen=True)
@@ -42,7 +60,7 @@ def named_queries(sql_dir: Path = SQL_DIR) -> dict[str, NamedQuery]:
 def resolve(name_or_sql: str, sql_dir: Path = SQL_DIR) -> tuple[str, str | None]:
     """(SQL, query name or None): a named query by stem, a `.sql` file, or the text itself as ad-hoc SQL.
 
-    A single word that names no query is an error (not SQL to send): `QueryError` lists the known names.
+    A single word that names no query is an error (not SQL to send): `QueryError` suggests the closest names.
     """
     text = name_or_sql.strip()
     queries = named_queries(sql_dir)
@@ -53,6 +71,7 @@ def resolve(name_or_sql: str, sql_dir: Path = SQL_DIR) -> tuple[str, str | None]
     if not text:
         raise QueryError("empty query")
     if _NAME.match(text):
-        known = ", ".join(queries) or f"none in {sql_dir}"
-        raise QueryError(f"unknown query {text!r} (known queries: {known})")
+        hint = did_you_mean(text.removesuffix(".sql"), queries) or f"known queries: {', '.join(queries) or 'none'}"
+        missing = " and no such file" if text.endswith(".sql") else ""
+        raise QueryError(f"no named query {text!r}{missing}; {hint} (pulso query --list)")
     return text, None

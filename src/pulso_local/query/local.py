@@ -20,6 +20,7 @@ from sqlglot.errors import ErrorLevel, ParseError, SqlglotError
 from pulso.config import PulsoConfig, TableSpec
 from pulso_local.account import ACCOUNT_ID
 from pulso_local.query.errors import QueryError, first_line
+from pulso_local.query.hints import unknown_name
 
 # As in terraform/modules/analytics (json_tables): the record_run Lambda writes JSON Lines, the jobs Parquet.
 JSON_TABLES = frozenset({"runs"})
@@ -113,7 +114,7 @@ def run_local(sql: str, *, home: Path, config: PulsoConfig) -> pa.Table:
         relation = connection.sql(translated)
         return _athena_types(relation) if relation is not None else pa.table({})
     except duckdb.Error as error:
-        raise QueryError(f"query failed: {first_line(error)}") from None
+        raise QueryError(unknown_name(str(error), sql, config) or f"query failed: {first_line(error)}") from None
     finally:
         connection.close()
 

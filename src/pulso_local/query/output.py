@@ -1,4 +1,4 @@
-"""Query results out: an aligned text table for the terminal, CSV, JSON, or a CSV/JSON/Parquet file."""
+"""Query results out: the shared terminal table (`pulso_local.tables`), CSV, JSON, or a CSV/JSON/Parquet file."""
 
 from __future__ import annotations
 
@@ -8,19 +8,17 @@ import decimal
 import io
 import json
 import math
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pulso_local import tables
 from pulso_local.query import FORMATS
 from pulso_local.query.errors import QueryError
 
 FILE_FORMATS = {".csv": "csv", ".json": "json", ".parquet": "parquet"}
-MAX_CELL_WIDTH = 60
-_ZERO_WIDTH = {"\u200d", "\ufe0e", "\ufe0f"}
 
 
 def plain(value: Any) -> Any:
@@ -54,36 +52,14 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
-def display_width(text: str) -> int:
-    """Terminal columns `text` takes: wide East Asian characters and most emoji 2, combining marks 0."""
-    width = 0
-    for char in text:
-        if char in _ZERO_WIDTH or unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
-
-
-def _cell(value: Any, max_width: int) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "NULL"
-    if isinstance(value, float):
-        text = f"{value:.4f}".rstrip("0").rstrip(".") if value == 0 or abs(value) >= 1e-4 else f"{value:.3g}"
-    elif isinstance(value, dt.datetime):
-        text = value.isoformat(sep=" ", timespec="milliseconds" if value.microsecond else "seconds")
-    else:
-        text = " ".join(text_of(value).split())  # line breaks and tabs would break the table
-    if display_width(text) <= max_width:
-        return text
-    text = text[: max_width - 1]
-    while display_width(text) > max_width - 1:
-        text = text[:-1]
-    return text + "…"
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    gap = " " * (width - display_width(text))
-    return gap + text if right else text + gap
+def _shown(value: Any) -> Any:
+    """A value as the table shows it: None for NaN (NULL), numbers and times for the renderer to format, the rest
+    as in CSV (nested values as JSON)."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is None or isinstance(value, int | float | str | dt.datetime):
+        return value
+    return text_of(value)
 
 
 def rows_of(table: pa.Table) -> list[tuple[Any, ...]]:
@@ -101,22 +77,12 @@ def unique_names(names: list[str]) -> list[str]:
     return unique
 
 
-def render_table(table: pa.Table, max_width: int = MAX_CELL_WIDTH) -> str:
-    """Columns aligned (numbers to the right), long cells cut with `…`, then `(N rows)`."""
-    names = table.column_names
+def render_table(table: pa.Table, max_width: int = tables.MAX_CELL_WIDTH) -> str:
+    """The shared terminal table (numbers to the right, NULL for nulls, long cells cut with `…`), then `(N rows)`."""
     numeric = [pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t) for t in table.schema.types]
-    rows = [[_cell(value, max_width) for value in row] for row in rows_of(table)]
-    widths = [
-        max([display_width(name)] + [display_width(row[index]) for row in rows]) for index, name in enumerate(names)
-    ]
-    lines = ["  ".join(_pad(name, width, right) for name, width, right in zip(names, widths, numeric, strict=True))]
-    lines.append("  ".join("-" * width for width in widths))
-    for row in rows:
-        lines.append(
-            "  ".join(_pad(cell, width, right) for cell, width, right in zip(row, widths, numeric, strict=True))
-        )
-    lines.append(f"({table.num_rows} row{'' if table.num_rows == 1 else 's'})")
-    return "\n".join(line.rstrip() for line in lines)
+    rows = [[_shown(value) for value in row] for row in rows_of(table)]
+    text = tables.render_table(table.column_names, rows, max_width=max_width, null="NULL", numeric=numeric)
+    return f"{text}\n({table.num_rows} row{'' if table.num_rows == 1 else 's'})"
 
 
 def render_csv(table: pa.Table) -> str:

@@ -1,6 +1,7 @@
-# The Glue jobs' role: read the raw uploads, read and write the transformed and outputs buckets, read the job
-# code, read and write the topic discovery prefixes of the models bucket, use the project key, write the Glue logs
-# and put metrics in the Pulso/ETL namespace. Nothing else.
+# The Glue jobs' role: read the raw uploads, read and write exactly the prefixes of the transformed and outputs
+# buckets the jobs use (the S3 layout of pulso.json), read the job code, read and write the topic discovery
+# prefixes of the models bucket, use the project key, write the Glue logs and put metrics in the Pulso/ETL
+# namespace. Nothing else.
 
 locals {
   glue_log_groups = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/*"
@@ -8,6 +9,36 @@ locals {
 
   # The discover job's table (modules/analytics creates it from config.tables, named by its key).
   topic_assignments_table = "topic_assignments"
+
+  # The prefixes of the transformed and outputs buckets the jobs use, by what they do there (glue_jobs/*):
+  layout = var.config.layout
+  tables = var.config.tables
+  s3_prefixes = {
+    # read: publish, report and discover read the curated messages; report reads the quarantine, the ETL
+    # manifests, the runs table and the publish summaries; discover reads the predictions; publish reads the
+    # Batch Transform output and its own earlier summary.
+    read = {
+      transformed = [local.tables.messages.prefix, local.tables.quarantine.prefix, local.layout.manifests]
+      outputs = [local.tables.predictions.prefix, local.tables.runs.prefix, local.layout.prediction_manifests,
+      local.layout.transform_output]
+    }
+    # replace: a re-run deletes what an earlier attempt wrote there (its run's partition or folder), then writes.
+    replace = {
+      transformed = [local.tables.messages.prefix, local.tables.quarantine.prefix, local.layout.transform_input]
+      outputs = [local.tables.predictions.prefix, local.layout.prediction_errors, local.layout.prediction_manifests,
+      local.tables[local.topic_assignments_table].prefix]
+    }
+    # write: fixed keys per run, overwritten by a re-run (ETL manifest, run report, discovery report).
+    write = {
+      transformed = [local.layout.manifests]
+      outputs     = [local.layout.reports, local.layout.topic_reports]
+    }
+  }
+  s3_resources = {
+    for action, buckets in local.s3_prefixes : action => sort(flatten([
+      for bucket, prefixes in buckets : [for prefix in prefixes : "${var.bucket_arns[bucket]}/${prefix}*"]
+    ]))
+  }
 }
 
 data "aws_iam_policy_document" "glue_assume" {
@@ -45,13 +76,30 @@ data "aws_iam_policy_document" "glue" {
     resources = ["${var.bucket_arns.raw}/*"]
   }
 
-  # The jobs replace a re-run's outputs (DeleteObject) and read what they wrote before (manifests, Batch
-  # Transform output under transform-output/).
+  # The transformed and outputs buckets: only the prefixes of local.s3_prefixes, each with only what the jobs do
+  # there. The runs table (written by the record_run Lambda) and transform-output/ (by Batch Transform) are read.
   statement {
-    sid       = "ReadAndWriteTheTablesAndRunFiles"
+    sid       = "ReadTheTablesAndRunFiles"
     effect    = "Allow"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = ["${var.bucket_arns.transformed}/*", "${var.bucket_arns.outputs}/*"]
+    actions   = ["s3:GetObject"]
+    resources = local.s3_resources.read
+  }
+
+  # A re-run first deletes its earlier attempt's partition or folder under these prefixes (DeleteObject), then
+  # writes them again.
+  statement {
+    sid       = "ReplaceTheRunOutputs"
+    effect    = "Allow"
+    actions   = ["s3:PutObject", "s3:DeleteObject"]
+    resources = local.s3_resources.replace
+  }
+
+  # Fixed keys per run (manifest.json, report.html, ...) that a re-run overwrites: no DeleteObject.
+  statement {
+    sid       = "WriteTheRunFiles"
+    effect    = "Allow"
+    actions   = ["s3:PutObject"]
+    resources = local.s3_resources.write
   }
 
   # Glue fetches the script and --extra-py-files with this role; the jobs never write code.
@@ -79,10 +127,9 @@ data "aws_iam_policy_document" "glue" {
     resources = ["${var.bucket_arns.models}/${var.config.layout.training_jobs}*"]
   }
 
-  # The discover job: its report (report.html, report.json, summary.json) under topics/ and the
-  # topic_assignments table in the outputs bucket, read and replaced on a re-run, and the latest predictions
-  # (labels) are already covered by ReadAndWriteTheTablesAndRunFiles above (outputs/*), as are the curated
-  # messages (transformed/*). The models bucket is not: the statements below open exactly the discovery prefixes.
+  # The discover job: its report (report.html, report.json, summary.json) under topics/, the topic_assignments
+  # table, the latest predictions (labels) and the curated messages are covered by the statements above. The models
+  # bucket is not: the statements below open exactly the discovery prefixes.
 
   # discover reads the training embeddings (the GloVe vectors the embedder averages) and the approved topic map.
   statement {

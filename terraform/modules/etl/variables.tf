@@ -48,17 +48,22 @@ variable "config" {
   }
 
   validation {
-    # The discover job's S3 permissions are scoped to these prefixes (iam.tf).
+    # The jobs' S3 permissions are scoped to these prefixes (iam.tf).
     condition = alltrue([
-      for key in ["messages", "predictions", "embeddings", "topic_reports", "topic_discovery", "topic_maps"] :
+      for key in ["messages", "predictions", "embeddings", "topic_reports", "topic_discovery", "topic_maps", "manifests",
+      "transform_input", "transform_output", "prediction_errors", "prediction_manifests", "reports"] :
       can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$", var.config.layout[key]))
     ])
-    error_message = "config.layout needs messages, predictions, embeddings, topic_reports, topic_discovery and topic_maps, each a key prefix ending in \"/\"."
+    error_message = "config.layout needs messages, predictions, embeddings, topic_reports, topic_discovery, topic_maps, manifests, transform_input, transform_output, prediction_errors, prediction_manifests and reports, each a key prefix ending in \"/\"."
   }
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$", var.config.tables.topic_assignments.prefix))
-    error_message = "config.tables.topic_assignments (the discover job's table) must exist with a key prefix ending in \"/\"."
+    # The tables the jobs read or write (iam.tf scopes the role to their prefixes).
+    condition = alltrue([
+      for table in ["messages", "quarantine", "predictions", "runs", "topic_assignments"] :
+      can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$", var.config.tables[table].prefix))
+    ])
+    error_message = "config.tables needs messages, quarantine, predictions, runs and topic_assignments, each with a key prefix ending in \"/\"."
   }
 }
 

@@ -360,14 +360,83 @@ run "role_is_least_privilege" {
   }
 
   assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.glue.statement : s if s.sid == "ReadTheTablesAndRunFiles"]).actions == toset(["s3:GetObject"])
+      && one([for s in data.aws_iam_policy_document.glue.statement : s if s.sid == "ReadTheTablesAndRunFiles"]).resources == toset([
+        "arn:aws:s3:::pulso-dev-transformed-123456789012/messages/*",
+        "arn:aws:s3:::pulso-dev-transformed-123456789012/quarantine/*",
+        "arn:aws:s3:::pulso-dev-transformed-123456789012/manifests/*",
+        "arn:aws:s3:::pulso-dev-outputs-123456789012/predictions/*",
+        "arn:aws:s3:::pulso-dev-outputs-123456789012/runs/*",
+        "arn:aws:s3:::pulso-dev-outputs-123456789012/predictions-manifests/*",
+        "arn:aws:s3:::pulso-dev-outputs-123456789012/transform-output/*",
+      ])
+    )
+    error_message = "The jobs may read exactly the prefixes they read in the transformed and outputs buckets (tables, manifests, summaries, Batch Transform output)."
+  }
+
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.glue.statement : s if s.sid == "ReplaceTheRunOutputs"]).actions == toset(["s3:PutObject", "s3:DeleteObject"])
+      && one([for s in data.aws_iam_policy_document.glue.statement : s if s.sid == "ReplaceTheRunOutputs"]).resources == toset([
+        "arn:aws:s3:::pulso-dev-transformed-123456789012/messages/*",
+        "arn:aws:s3:::pulso-dev-transformed-123456789012/quarantine/*",
+        "arn:aws:s3:::pulso-dev-transformed-123456789012/transform-input/*",
+        "arn:aws:s3:::pulso-dev-outputs-123456789012/predictions/*",
+        "arn:aws:s3:::pulso-dev-outputs-123456789012/prediction-errors/*",
+        "arn:aws:s3:::pulso-dev-outputs-123456789012/predictions-manifests/*",
+        "arn:aws:s3:::pulso-dev-outputs-123456789012/topic-assignments/*",
+      ])
+    )
+    error_message = "The jobs may delete (to replace a re-run's outputs) under exactly the prefixes they replace."
+  }
+
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.glue.statement : s if s.sid == "WriteTheRunFiles"]).actions == toset(["s3:PutObject"])
+      && one([for s in data.aws_iam_policy_document.glue.statement : s if s.sid == "WriteTheRunFiles"]).resources == toset([
+        "arn:aws:s3:::pulso-dev-transformed-123456789012/manifests/*",
+        "arn:aws:s3:::pulso-dev-outputs-123456789012/reports/*",
+        "arn:aws:s3:::pulso-dev-outputs-123456789012/topics/*",
+      ])
+    )
+    error_message = "The manifests, run reports and discovery reports are written (overwritten on a re-run), never deleted."
+  }
+
+  assert {
+    # No statement grants anything on a whole data bucket: the runs table is the record_run Lambda's to write,
+    # transform-output/ Batch Transform's, and nothing outside the configured layout is the jobs' to touch.
+    condition = alltrue(flatten([
+      for s in data.aws_iam_policy_document.glue.statement : [
+        for arn in s.resources : !contains([
+          "arn:aws:s3:::pulso-dev-transformed-123456789012/*",
+          "arn:aws:s3:::pulso-dev-outputs-123456789012/*",
+        ], arn)
+      ]
+    ]))
+    error_message = "No statement may cover a whole transformed or outputs bucket (transformed/* or outputs/*)."
+  }
+
+  assert {
+    # Deleting is limited to the replaced prefixes: no statement but ReplaceTheRunOutputs and the discover job's own
+    # models prefix may delete.
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.glue.statement : s.resources if contains(tolist(s.actions), "s3:DeleteObject")
+      ])) == toset(concat(
+      tolist(one([for s in data.aws_iam_policy_document.glue.statement : s.resources if s.sid == "ReplaceTheRunOutputs"])),
+      ["arn:aws:s3:::pulso-dev-models-123456789012/topic-discovery/*"],
+    ))
+    error_message = "s3:DeleteObject must be limited to the replaced run prefixes and topic-discovery/."
+  }
+
+  assert {
     condition = alltrue([
-      for prefix in ["topics/", "topic-assignments/"] : anytrue([
+      for prefix, actions in { "topics/" = ["s3:PutObject"], "topic-assignments/" = ["s3:PutObject", "s3:DeleteObject"] } : anytrue([
         for s in data.aws_iam_policy_document.glue.statement :
-        length(setintersection(s.resources, ["arn:aws:s3:::pulso-dev-outputs-123456789012/*", "arn:aws:s3:::pulso-dev-outputs-123456789012/${prefix}*"])) > 0
-        && length(setsubtract(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], s.actions)) == 0
+        contains(tolist(s.resources), "arn:aws:s3:::pulso-dev-outputs-123456789012/${prefix}*") && length(setsubtract(actions, s.actions)) == 0
       ])
     ])
-    error_message = "The discover job must be able to read and replace topics/ and topic-assignments/ in the outputs bucket."
+    error_message = "The discover job must be able to write topics/ and replace topic-assignments/ in the outputs bucket."
   }
 
   assert {
