@@ -220,9 +220,13 @@ lock: ## Re-resolve requirements.in into requirements.lock (needs the package in
 	rm -rf .venv-lock
 
 .PHONY: clean
-clean: ## Remove caches and local outputs (keeps the virtual environments)
-	rm -rf .pytest_cache .ruff_cache bench/.work .pulso $(TF_BUILD)
+clean: ## Remove caches and build outputs (keeps the workspace .pulso/ and the virtual environments)
+	rm -rf .pytest_cache .ruff_cache bench/.work $(TF_BUILD)
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+.PHONY: clean-workspace
+clean-workspace: setup ## Delete the workspace (runs, model registry, predictions): asks first
+	$(BIN)/pulso workspace delete
 
 .PHONY: distclean
 distclean: clean ## Also remove the virtual environments

@@ -11,7 +11,7 @@
     pulso report [RUN_ID] [--open]                     print (or open) the path of the newest run report
     pulso topics discover [--days N] [--to-date D]     cluster recent messages into topics (discover mode)
     pulso topics review [--run R] [--out FILE] [--open] the clusters and their proposed names
-    pulso topics approve [--run R] [--name ID=NAME]... [--drop ID]... [--file FILE] [--by WHO]
+    pulso topics approve [--run R] (--name ID=NAME... | --file FILE) [--drop ID]... [--by WHO]   names are required
 
 The workspace is `$PULSO_HOME`, else the nearest `.pulso/` in the current folder or a parent, else `.pulso/`
 here; commands say which one they use. Progress goes to stderr; with `--json`, stdout gets one JSON object.
@@ -308,7 +308,7 @@ def _topics_discover(args: argparse.Namespace, home: Path) -> int:
     from pulso_local import topics
     from pulso_local.runtime import LocalRuntime
 
-    with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say) as runtime:
+    with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say, command="topics discover") as runtime:
         report = runtime.discover(topics.discovery_request(args.days, args.to_date))
     if report.notification:
         _say(report.notification)
@@ -338,7 +338,7 @@ def _topics_approve(args: argparse.Namespace, home: Path, report: dict[str, Any]
 
     approval = topics.build_approval(report, approved_by=args.by or topics.default_analyst(),
                                      names=args.name, drop=args.drop, file=args.file)  # fmt: skip
-    with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say) as runtime:
+    with contextlib.redirect_stdout(sys.stderr), LocalRuntime.open(home, _say, command="topics approve") as runtime:
         outcome = topics.submit_approval(runtime, approval, _say)
     if outcome["status"] == "approved":
         print(f"topic map version {outcome['version']} approved: {', '.join(outcome['categories'])}")

@@ -43,7 +43,7 @@ def test_run_json_status_history_and_models(tmp_path: Path) -> None:
 
     models = pulso("models", home=home)
     assert models.returncode == 0
-    assert "Approved" in models.stdout.splitlines()[1]
+    assert "Approved" in models.stdout.splitlines()[2]  # header, rule, first version
     status = pulso("status", home=home)
     assert f"last run: {report['run_id']} SUCCEEDED" in status.stdout
     assert "champion: version 1" in status.stdout
@@ -83,7 +83,7 @@ def test_start_sends_exactly_the_request_and_reports_a_rejection_in_one_line(tmp
     assert report["status"] == "FAILED"
     assert report["error"] == {"error": "PipelineFailed", "cause": "InvalidRequest: a predict request needs profile"}
     assert "Traceback" not in result.stderr
-    assert "run bad-1: FAILED" in result.stderr
+    assert "✗ run bad-1 failed after" in result.stderr
     assert "bad-1" in pulso("history", home=home).stdout
 
     not_json = pulso("start", "--request", "{mode: predict}", home=home)

@@ -98,7 +98,8 @@ def test_deleting_the_workspace_needs_confirmation(tmp_path: Path, capsys: pytes
 def _report(**fields: Any) -> SimpleNamespace:
     base = {"run_id": "run-1", "status": "SUCCEEDED", "seconds": 12.0, "state_seconds": {"Train": 9.0},
             "files": [], "totals": {"read": 10, "curated": 8, "quarantined": 1, "duplicates": 1}, "gate": None,
-            "error": None, "outputs": {}, "record": {"predictions": 8, "model_version": "g/1"}, "report_path": None}  # fmt: skip
+            "error": None, "outputs": {}, "record": {"predictions": 8, "model_version": "g/1"},
+            "report_path": None}  # fmt: skip
     return SimpleNamespace(**{**base, **fields})
 
 
