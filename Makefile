@@ -48,6 +48,7 @@ $(SETUP_STAMP): requirements.lock pyproject.toml
 
 .PHONY: setup
 setup: $(SETUP_STAMP) ## Create .venv and install the pinned dependencies (fast when nothing changed)
+	@echo "pulso is in $(BIN)/: run 'source .venv/bin/activate' to put it on the PATH (or use the make targets)"
 
 $(GLUE39_STAMP): requirements-glue-py39.lock
 	@if [ -z "$(PYTHON39)" ]; then echo "python3.9 not found: the Glue Python shell compatibility tests will be skipped"; exit 0; fi; \

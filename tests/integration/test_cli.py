@@ -40,6 +40,19 @@ def test_run_json_status_history_and_models(tmp_path: Path) -> None:
     assert report["gate"]["decision"] == "approved"
     assert "▶ Train a candidate model" in result.stderr
     assert (home / "registry.json").is_file()
+    # Each job's lines print under its own step, readable: the ETL's under "Validate…", the publish job's under
+    # "Publish…", never the raw argument line with key ARNs (that is behind --verbose and in the run's logs).
+    steps = result.stderr.split("\n▶ ")
+    validate = next(step for step in steps if step.startswith("Validate and transform the upload"))
+    assert "1,500 rows read" in validate
+    publish = next(step for step in steps if step.startswith("Publish the predictions"))
+    assert "128 predictions" in publish
+    predict = next(step for step in steps if step.startswith("Predict sentiment in batch"))
+    assert "publishing" not in predict
+    assert "--kms_key_id" not in result.stderr
+    assert "arn:aws:kms" not in result.stderr
+    assert (home / "runs" / report["run_id"] / "logs" / "glue-pulso-dev-etl.log").is_file()
+    assert f"report     {home}" in result.stderr, "the end names the local report file"
 
     models = pulso("models", home=home)
     assert models.returncode == 0
