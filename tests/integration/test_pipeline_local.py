@@ -111,7 +111,7 @@ def test_a_labelled_upload_runs_every_state_and_leaves_every_artifact(trained_ho
     assert report.outputs["model_package"].endswith("/1")
     assert report.notification.startswith(f"Pulso run {report.run_id} succeeded")
 
-    buckets = {path.name.split("-")[2]: path for path in (home / "s3").iterdir()}
+    buckets = {path.name.split("-")[2]: path for path in (home / "s3").iterdir() if path.is_dir()}
     run = report.run_id
     assert list((buckets["transformed"] / "messages").glob(f"ingest_date=*/run_id={run}/*.parquet"))
     assert list(buckets["models"].glob(f"training-jobs/{run}-train-0/output/model.tar.gz"))
