@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tarfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -79,12 +79,10 @@ class EmulatedCompute:
     def __init__(
         self,
         work_dir: Path,
-        log: Callable[[str], None] = print,
         region: str = "us-east-1",
         logs: JobLogs | None = None,
     ) -> None:
         self.work_dir = work_dir
-        self.log = log
         self.region = region
         self.logs = logs or JobLogs(lambda run_id: work_dir / "logs" / run_id)
 

@@ -111,7 +111,7 @@ class LocalRuntime:
         with workspace.locked(command):
             workspace.prune_run_logs()
             logs = JobLogs(workspace.run_logs_dir)
-            compute = compute_class(workspace.reset_compute_dir(), say, REGION, logs)
+            compute = compute_class(workspace.reset_compute_dir(), REGION, logs)
             with (
                 patched_environment(_CREDENTIALS),
                 mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
