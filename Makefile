@@ -203,7 +203,7 @@ bench-model: setup ## Train on full TweetEval, measure quality and inference spe
 
 .PHONY: etl
 etl: setup ## Run the ETL job locally: make etl INPUT=file-or-folder PROFILE=twcs MODE=predict OUT=.pulso/etl
-	$(BIN)/python -m glue_jobs.etl_job --input $(INPUT) --profile $(PROFILE) --run_mode $(MODE) --output_root $(OUT)
+	$(BIN)/python -m glue_jobs.etl.job --input $(INPUT) --profile $(PROFILE) --run_mode $(MODE) --output_root $(OUT)
 
 DIM ?= 100
 BUCKET ?=

@@ -45,10 +45,10 @@ NORMALISER_PASSES = 3
 # Runs inside the fresh subprocess: one ETL job, then one JSON line on stdout.
 _ETL_SNIPPET = """
 import json, resource, sys, time
-import glue_jobs.etl_job
+import glue_jobs.etl.job
 argv = json.loads(sys.argv[1])
 started = time.perf_counter()
-manifest = glue_jobs.etl_job.run_job(argv)
+manifest = glue_jobs.etl.job.run_job(argv)
 seconds = time.perf_counter() - started
 print(json.dumps({
     "seconds": seconds,

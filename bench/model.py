@@ -25,7 +25,7 @@ import torch
 
 from bench.etl import REPO_ROOT, tweeteval_dir
 from bench.harness import BenchmarkSkippedError, Result, benchmark
-from glue_jobs.etl_job import run_job
+from glue_jobs.etl.job import run_job
 from inference import handler
 from pulso.text import normaliser
 from training.metrics import macro_recall

@@ -1,7 +1,7 @@
 """Topic discovery benchmark: which embedding separates what customers write about, and how fast.
 
 On the twcs sample (real customer-support tweets to 76 brands; `../shared/data/twcs/`), the real ETL job curates
-the inbound messages, then the real discovery job (`glue_jobs.discover_job.run_discovery`) clusters them with each
+the inbound messages, then the real discovery job (`glue_jobs.discover.job.run_discovery`) clusters them with each
 embedding (`glove_mean`, `tfidf_svd`): once with k chosen by silhouette, as in production, and once at a fixed k
 so the embeddings compare at equal granularity. Quality is scored against the brand each message was addressed
 to (the account that answered it, which the data carries and the job never sees):
@@ -73,7 +73,7 @@ def brand_scores(clusters: np.ndarray, brands: np.ndarray, seed: int = 0) -> dic
 
 def curate(work: Path) -> Path:
     """Run the real ETL job on the twcs sample; the transformed root."""
-    from glue_jobs import etl_job
+    from glue_jobs.etl import job as etl_job
 
     transformed = work / "transformed"
     shutil.rmtree(transformed, ignore_errors=True)
@@ -99,8 +99,8 @@ def discover(work: Path, run_id: str, topics: dict[str, Any]) -> tuple[dict[str,
     """Run the discovery job with `topics` settings over the curated sample; (report, seconds)."""
     import json
 
-    from glue_jobs.discover_job import DiscoveryJob, run_discovery
-    from glue_jobs.storage import LocalStore
+    from glue_jobs.common.storage import LocalStore
+    from glue_jobs.discover.job import DiscoveryJob, run_discovery
     from pulso.config import load_config
 
     config = load_config({"topics": topics})

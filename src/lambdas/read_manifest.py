@@ -21,7 +21,7 @@ class ManifestNotFoundError(Exception):
 
 
 def summarise(manifest: dict[str, Any]) -> dict[str, Any]:
-    """The state machine's view of a manifest written by `glue_jobs.pipeline.run_etl`."""
+    """The state machine's view of a manifest written by `glue_jobs.etl.pipeline.run_etl`."""
     totals = manifest["totals"]
     training = manifest["training"]
     outputs = manifest["outputs"]

@@ -60,7 +60,7 @@ REQUEST_STATE = "Check the request"
 INVALID_REQUEST = "InvalidRequest"
 DISCOVERY_STATES = (("discovery", "Discover topics"),)
 DISCOVERY_RECORD_STATE = "Record the discovery"
-# Where the publish job writes its summary: layout key and default, as in glue_jobs.publish_job.
+# Where the publish job writes its summary: layout key and default, as in glue_jobs.publish.job.
 PREDICTION_SUMMARIES = ("prediction_manifests", "predictions-manifests/")
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import boto3
 
+from glue_jobs import JOBS, script_name
 from pulso.config import CONFIG_URI_ENV, PulsoConfig, TableSpec, config_uri
 from pulso_local.artifacts import SRC, glue_wheel, glue_wheel_name, lambda_zip, training_source_dir
 from pulso_local.definition import definition_values, render_definition
@@ -141,11 +142,9 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
         glue.create_table(DatabaseName=database, TableInput=glue_table_input(spec, location))
     code = config.layout["code"]
     wheel_key = f"{code}glue/{glue_wheel_name()}"  # the shared code, as Glue installs it (--extra-py-files)
-    scripts = (("etl", "etl_job.py"), ("publish", "publish_job.py"), ("report", "report_job.py"),
-               ("discover", "discover_job.py"))  # fmt: skip
-    for job, script in scripts:
-        key = f"{code}glue/{script}"
-        s3.upload_file(str(SRC / "glue_jobs" / script), names["models"], key)
+    for job in JOBS:
+        key = f"{code}glue/{script_name(job)}"  # the entry point of glue_jobs.<job>, as Terraform uploads it
+        s3.upload_file(str(SRC / "glue_jobs" / job / "job.py"), names["models"], key)
         glue.create_job(
             Name=config.resource_name(f"glue_jobs.{job}"), Role=roles["glue"],
             Command={"Name": "pythonshell", "ScriptLocation": f"s3://{names['models']}/{key}", "PythonVersion": "3.9"},

@@ -43,17 +43,12 @@ from typing import Any
 
 import boto3
 
+from glue_jobs import entry_module
 from pulso.config import CONFIG_URI_ENV, OVERLAY_ENV
 from pulso_local.emulator import JobFailedError, current_execution_name
 from pulso_local.job_logs import JobKey, JobLogs, JobOutput
 from training.sagemaker_env import channel_dir, write_hyperparameters
 
-GLUE_SCRIPTS = {
-    "etl_job.py": "glue_jobs.etl_job",
-    "publish_job.py": "glue_jobs.publish_job",
-    "report_job.py": "glue_jobs.report_job",
-    "discover_job.py": "glue_jobs.discover_job",
-}
 TRANSFORM_CONTAINER = Path(__file__).with_name("transform_container.py")
 _ENVIRONMENT_LOCK = threading.Lock()
 JOB_HIDDEN_ENV = (OVERLAY_ENV, CONFIG_URI_ENV)
@@ -128,7 +123,7 @@ class EmulatedCompute:
 
     def run_glue_job(self, job_name: str, script_location: str, arguments: dict[str, str]) -> None:
         script = script_location.rsplit("/", 1)[-1]
-        module_name = GLUE_SCRIPTS.get(script)
+        module_name = entry_module(script)
         if module_name is None:
             raise ValueError(f"Glue job {job_name}: no local implementation of script {script_location!r}")
         argv = [item for name, value in arguments.items() for item in (name, str(value))]

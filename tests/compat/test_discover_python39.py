@@ -20,7 +20,7 @@ def test_discovery_runs_on_the_glue_library_set_and_falls_back_to_pca(python39: 
     curate(tmp_path)
     overlay = tmp_path / "overlay.json"
     overlay.write_text(json.dumps(effective_config({"topics": {"k_min": 5, "k_max": 7, "silhouette_sample": 800}})))
-    argv = [python39, "-m", "glue_jobs.discover_job", "--run_id", "py39", "--transformed_root",
+    argv = [python39, "-m", "glue_jobs.discover.job", "--run_id", "py39", "--transformed_root",
             str(tmp_path / "transformed"), "--outputs_root", str(tmp_path / "outputs"), "--models_root",
             str(tmp_path / "models"), "--request", '{"to_date": "2026-11-20", "days": 3}',
             "--config_uri", str(overlay), "--JOB_ID", "j_1"]  # fmt: skip

@@ -52,7 +52,7 @@ def run_job(python: str, input_dir: Path, output: Path, profile: str) -> dict[st
     overlay.write_text(json.dumps(effective_config({"etl": etl})))
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
     argv = [
-        python, "-m", "glue_jobs.etl_job", "--input", str(input_dir), "--profile", profile, "--run_mode", "predict",
+        python, "-m", "glue_jobs.etl.job", "--input", str(input_dir), "--profile", profile, "--run_mode", "predict",
         "--output_root", str(output), "--run_id", "compat", "--ingest_date", "2026-11-22",
         "--config_uri", str(overlay), "--JOB_ID", "j_1",
     ]  # fmt: skip

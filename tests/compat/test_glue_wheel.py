@@ -17,12 +17,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from glue_jobs import etl_job
+from glue_jobs.etl import job as etl_job
 from pulso_local import artifacts
 from tests.compat.test_publish_python39 import python39  # noqa: F401  (the Glue 3.9 interpreter fixture)
 from tests.conftest import REPO_ROOT
 
-JOB_MODULES = ("glue_jobs.etl_job", "glue_jobs.publish_job", "glue_jobs.report_job", "glue_jobs.discover_job")
+JOB_MODULES = ("glue_jobs.etl.job", "glue_jobs.publish.job", "glue_jobs.report.job", "glue_jobs.discover.job")
 SAMPLE = REPO_ROOT / "data" / "sample_labelled.csv"
 
 
@@ -87,7 +87,7 @@ def test_the_etl_job_script_runs_end_to_end_from_the_wheel(glue_python: tuple[Pa
     python, _ = glue_python
     script = tmp_path / "script" / "etl_job.py"
     script.parent.mkdir()
-    shutil.copy(REPO_ROOT / "src" / "glue_jobs" / "etl_job.py", script)
+    shutil.copy(REPO_ROOT / "src" / "glue_jobs" / "etl" / "job.py", script)
     inputs = tmp_path / "inputs" / SAMPLE.name
     inputs.parent.mkdir()
     shutil.copy(SAMPLE, inputs)

@@ -93,7 +93,7 @@ def run_job(python: str, inputs: Path, output: Path) -> dict[str, Any]:
     overlay.write_text(json.dumps(effective_config({"etl": {"chunk_rows": 1000}})))
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
     argv = [
-        python, "-m", "glue_jobs.publish_job", "--predictions_input", str(inputs), "--output_root", str(output),
+        python, "-m", "glue_jobs.publish.job", "--predictions_input", str(inputs), "--output_root", str(output),
         "--run_id", RUN_ID, "--ingest_date", "2026-11-22", "--config_uri", str(overlay), "--JOB_ID", "j_1",
     ]  # fmt: skip
     result = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=output.parent, timeout=600)

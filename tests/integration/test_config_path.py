@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 import pytest
 
-from glue_jobs.etl_job import run_job as run_etl_job
+from glue_jobs.etl.job import run_job as run_etl_job
 from pulso.config import CONFIG_URI_ENV, OVERLAY_ENV, config_uri, load_config
 from pulso_local.account import ACCOUNT_ID
 from tests.integration.test_pipeline_local import FAILURE_TAIL, FAST, LABELLED, open_runtime, states_entered

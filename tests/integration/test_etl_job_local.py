@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from glue_jobs.etl_job import run_job
+from glue_jobs.etl.job import run_job
 from pulso.config import effective_config
 
 

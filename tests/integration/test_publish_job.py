@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from glue_jobs.predictions import JOB_COLUMNS, PredictionRows
-from glue_jobs.publish_job import main, run_job
+from glue_jobs.publish.job import main, run_job
+from glue_jobs.publish.predictions import JOB_COLUMNS, PredictionRows
 from pulso.config import effective_config, load_config
 from pulso.errors import AccountingError
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from glue_jobs.report_html import ReportData, render_report
+from glue_jobs.report.html import ReportData, render_report
 from tests.conftest import require
 
 REQUIRED_BY = "PULSO_REQUIRE_CHROMIUM"
@@ -520,7 +520,7 @@ def test_the_report_of_a_real_local_run_renders_cleanly(devtools: DevTools, tmp_
 @pytest.mark.slow
 def test_the_topic_report_renders_cleanly_in_the_browser(devtools: DevTools, tmp_path: Path) -> None:
     """A discovery run's cluster report (12 clusters, 4,000 points on the map): no error, no request, no overflow."""
-    from glue_jobs.topic_report_html import render_topic_report
+    from glue_jobs.discover.topic_report import render_topic_report
     from tests.unit.test_topic_report_html import synthetic_report
 
     page = tmp_path / "topics.html"

@@ -44,7 +44,7 @@ import numpy as np
 import pytest
 import torch
 
-from glue_jobs.etl_job import run_job
+from glue_jobs.etl.job import run_job
 from inference import handler
 from inference.network import NetworkConfig, SentimentNet
 from inference.predictor import WEIGHTS_FILE

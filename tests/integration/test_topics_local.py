@@ -151,7 +151,7 @@ def pseudo_frame(root: Path, run_id: str) -> pd.DataFrame:
 
 
 def test_discovery_of_an_empty_window_fails_with_a_clear_message(tmp_path: Path) -> None:
-    from glue_jobs import discover_job
+    from glue_jobs.discover import job as discover_job
 
     (tmp_path / "transformed").mkdir()
     with pytest.raises(SystemExit, match=r"only 0 usable messages .* widen the window"):

@@ -21,7 +21,7 @@ import pytest
 import torch
 
 import training.job
-from glue_jobs.etl_job import run_job
+from glue_jobs.etl.job import run_job
 from inference import handler
 from pulso.config import load_config
 from pulso_local.compute import final_metrics

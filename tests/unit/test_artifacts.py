@@ -54,7 +54,7 @@ def test_each_artifact_holds_what_its_runtime_imports() -> None:
     assert expected <= lambdas
     assert not any(name.startswith(("training/", "glue_jobs/")) or "__pycache__" in name for name in lambdas)
     glue = set(zipfile.ZipFile(io.BytesIO(artifacts.glue_wheel())).namelist())
-    jobs = {f"glue_jobs/{job}_job.py" for job in ("etl", "publish", "report", "discover")}
+    jobs = {f"glue_jobs/{job}/job.py" for job in ("etl", "publish", "report", "discover")}
     assert {*jobs, "pulso/__init__.py", "pulso/config/pulso.json"} <= glue
     assert not any(name.startswith(("lambdas/", "pulso_local/", "training/")) or "__pycache__" in name for name in glue)
     with tarfile.open(fileobj=io.BytesIO(artifacts.training_source_dir()), mode="r:gz") as archive:

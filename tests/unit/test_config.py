@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from glue_jobs.transform import CURATED_COLUMNS, QUARANTINE_COLUMNS
+from glue_jobs.etl.curate import CURATED_COLUMNS, QUARANTINE_COLUMNS
 from pulso.config import (
     CONFIG_URI_ENV,
     OVERLAY_ENV,

@@ -6,7 +6,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from glue_jobs.drift_check import metric_data, not_checked
+from glue_jobs.publish.drift_check import metric_data, not_checked
 from pulso.catalog import register_partition
 from pulso.config import load_config
 from pulso.drift import DataProfile, DriftThresholds, build_profile, compare, oov_rate, total_variation, warnings

@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from glue_jobs.arguments import Argument, parse_glue_arguments
-from glue_jobs.timestamps import timestamp_parser
+from glue_jobs.common.arguments import Argument, parse_glue_arguments
+from glue_jobs.etl.timestamps import timestamp_parser
 from pulso.config import load_config
 from pulso.errors import ConfigError
 from pulso.ids import assign_split, derived_message_id, split_position

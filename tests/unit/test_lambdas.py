@@ -262,7 +262,7 @@ def test_on_upload_handler_reads_its_environment(
 
 
 def etl_manifest(transformed: str) -> dict[str, Any]:
-    """A manifest as `glue_jobs.pipeline.run_etl` writes it."""
+    """A manifest as `glue_jobs.etl.pipeline.run_etl` writes it."""
     run = "up-0123456789abcdef0123456789abcdef"
     objects = [
         {

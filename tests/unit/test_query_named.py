@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from glue_jobs.writers import arrow_schema
+from glue_jobs.common.writers import arrow_schema
 from pulso.config import PulsoConfig, load_config
 from pulso_local.query import named_queries
 from pulso_local.query.catalog import LATEST_PREDICTIONS

@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from glue_jobs.pipeline import EtlJob, run_etl
-from glue_jobs.readers import ReadRequest, detect_format, read_chunks
-from glue_jobs.storage import LocalStore, StoredObject
-from glue_jobs.transform import ChunkContext, transform_chunk
+from glue_jobs.common.storage import LocalStore, StoredObject
+from glue_jobs.etl.curate import ChunkContext, transform_chunk
+from glue_jobs.etl.pipeline import EtlJob, run_etl
+from glue_jobs.etl.read import ReadRequest, detect_format, read_chunks
 from pulso.config import load_config
 from pulso.errors import InputError
 

@@ -1,4 +1,4 @@
-"""The run report (glue_jobs.report_html) and its charts (glue_jobs.svg_charts): one self-contained, well-formed
+"""The run report (glue_jobs.report.html) and its charts (glue_jobs.report.svg_charts): one self-contained, well-formed
 HTML page that shows the input's numbers, escapes every piece of user text and says why a section is missing.
 
 The page is parsed with `html.parser` into a small tree, so the tests look at elements and their text, not at
@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from glue_jobs import svg_charts
-from glue_jobs.report_html import (
+from glue_jobs.report import svg_charts
+from glue_jobs.report.html import (
     ReportData,
     accounting_check,
     fmt_count,

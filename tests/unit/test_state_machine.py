@@ -195,7 +195,10 @@ def test_retries_name_errors_aws_raises(definition: dict[str, Any]) -> None:
 
 
 def test_no_glue_job_gets_a_reserved_argument(definition: dict[str, Any]) -> None:
-    from glue_jobs import discover_job, etl_job, publish_job, report_job
+    from glue_jobs.discover import job as discover_job
+    from glue_jobs.etl import job as etl_job
+    from glue_jobs.publish import job as publish_job
+    from glue_jobs.report import job as report_job
     from pulso_local.aws_rules import GLUE_RESERVED_ARGUMENTS
 
     for module in (etl_job, publish_job, report_job, discover_job):

@@ -1,4 +1,5 @@
-"""The topic discovery cluster report (glue_jobs.topic_report_html) and its map (glue_jobs.svg_scatter): one
+"""The topic discovery cluster report (glue_jobs.discover.topic_report) and its map (glue_jobs.discover.svg_scatter):
+one
 self-contained, well-formed page that shows every cluster, escapes message texts and survives partial reports.
 
 The page is parsed into the run report tests' small tree, so the tests look at elements and their text; expected
@@ -15,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from glue_jobs.report_html import CONTENT_SECURITY_POLICY
-from glue_jobs.svg_scatter import scatter
-from glue_jobs.topic_report_html import CHOSEN_K_COLOR, CLUSTER_COLORS, render_topic_report
+from glue_jobs.discover.svg_scatter import scatter
+from glue_jobs.discover.topic_report import CHOSEN_K_COLOR, CLUSTER_COLORS, render_topic_report
+from glue_jobs.report.html import CONTENT_SECURITY_POLICY
 from tests.unit.test_report_html import Node, parse
 
 HOSTILE = "<script>alert(1)</script> my refund never came & support ignores me"

@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 
-from glue_jobs import clustering
+from glue_jobs.discover import clustering
 from pulso.config import load_config
 from pulso.errors import ConfigError
 from pulso.topics.category_map import OTHER, ApprovalError, CategoryMap, build_map

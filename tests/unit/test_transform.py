@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glue_jobs.dedupe import DuplicateFilter
-from glue_jobs.readers import RAW_COLUMNS
-from glue_jobs.transform import CURATED_COLUMNS, QUARANTINE_COLUMNS, ChunkContext, transform_chunk
+from glue_jobs.etl.curate import CURATED_COLUMNS, QUARANTINE_COLUMNS, ChunkContext, transform_chunk
+from glue_jobs.etl.dedupe import DuplicateFilter
+from glue_jobs.etl.read import RAW_COLUMNS
 from pulso.config import load_config
 from pulso.ids import assign_split, derived_message_id
 

@@ -52,10 +52,10 @@ module "etl" {
   kms_key_arn               = module.storage.kms_key_arn
   bucket_arns               = module.storage.bucket_arns
   bucket_names              = module.storage.bucket_names
-  etl_script_path           = "${local.repo_root}/src/glue_jobs/etl_job.py"
-  publish_script_path       = "${local.repo_root}/src/glue_jobs/publish_job.py"
-  report_script_path        = "${local.repo_root}/src/glue_jobs/report_job.py"
-  discover_script_path      = "${local.repo_root}/src/glue_jobs/discover_job.py"
+  etl_script_path           = "${local.repo_root}/src/glue_jobs/etl/job.py"
+  publish_script_path       = "${local.repo_root}/src/glue_jobs/publish/job.py"
+  report_script_path        = "${local.repo_root}/src/glue_jobs/report/job.py"
+  discover_script_path      = "${local.repo_root}/src/glue_jobs/discover/job.py"
   shared_package_wheel_path = "${local.artifacts}/pulso_glue-0.1.0-py3-none-any.whl" # make artifacts; version: pyproject.toml
 
   discovery_python_modules = var.discovery_python_modules

@@ -109,7 +109,7 @@ variable "bucket_names" {
 }
 
 variable "etl_script_path" {
-  description = "Local path of the ETL job script (src/glue_jobs/etl_job.py); uploaded to s3://<models>/<layout.code>glue/etl_job.py."
+  description = "Local path of the ETL job script (src/glue_jobs/etl/job.py); uploaded to s3://<models>/<layout.code>glue/etl_job.py."
   type        = string
 
   validation {
@@ -119,7 +119,7 @@ variable "etl_script_path" {
 }
 
 variable "publish_script_path" {
-  description = "Local path of the publish-predictions job script (src/glue_jobs/publish_job.py); uploaded to s3://<models>/<layout.code>glue/publish_job.py."
+  description = "Local path of the publish-predictions job script (src/glue_jobs/publish/job.py); uploaded to s3://<models>/<layout.code>glue/publish_job.py."
   type        = string
 
   validation {
@@ -129,7 +129,7 @@ variable "publish_script_path" {
 }
 
 variable "report_script_path" {
-  description = "Local path of the run report job script (src/glue_jobs/report_job.py); uploaded to s3://<models>/<layout.code>glue/report_job.py."
+  description = "Local path of the run report job script (src/glue_jobs/report/job.py); uploaded to s3://<models>/<layout.code>glue/report_job.py."
   type        = string
 
   validation {
@@ -150,7 +150,7 @@ variable "shared_package_wheel_path" {
 }
 
 variable "discover_script_path" {
-  description = "Local path of the topic discovery job script (src/glue_jobs/discover_job.py); uploaded to s3://<models>/<layout.code>glue/discover_job.py."
+  description = "Local path of the topic discovery job script (src/glue_jobs/discover/job.py); uploaded to s3://<models>/<layout.code>glue/discover_job.py."
   type        = string
 
   validation {

@@ -45,7 +45,7 @@ locals {
     }
   }
 
-  # Custom metrics the ETL job publishes at the end of every run (src/glue_jobs/run_metrics.py: namespace Pulso/ETL,
+  # Custom metrics the ETL job publishes at the end of every run (src/glue_jobs/common/run_metrics.py: namespace Pulso/ETL,
   # dimension Environment, one datapoint per run). Hours without a run are missing data, which is not breaching.
   etl_metrics = {
     namespace   = "Pulso/ETL"

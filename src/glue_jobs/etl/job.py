@@ -4,7 +4,7 @@ Batch Transform input and a run manifest out.
 On AWS, Glue runs this file with Glue-style arguments (`--input s3://... --profile twcs ...`) and the
 shared package from `--extra-py-files`. Locally the same entry point runs on local paths or S3:
 
-    python -m glue_jobs.etl_job --input data/sample.csv --profile tweets --output_root .pulso/etl
+    python -m glue_jobs.etl.job --input data/sample.csv --profile tweets --output_root .pulso/etl
 """
 
 from __future__ import annotations
@@ -16,11 +16,17 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from glue_jobs import run_metrics
-from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
-from glue_jobs.pipeline import MODES, EtlJob, run_etl
-from glue_jobs.run_arguments import CONFIG_URI_HELP, checked_ingest_date, checked_run_id, config_from_uri, utc_now
-from glue_jobs.storage import is_s3, join_uri, store_for
+from glue_jobs.common import run_metrics
+from glue_jobs.common.arguments import Argument, job_main, parse_glue_arguments
+from glue_jobs.common.run_arguments import (
+    CONFIG_URI_HELP,
+    checked_ingest_date,
+    checked_run_id,
+    config_from_uri,
+    utc_now,
+)
+from glue_jobs.common.storage import is_s3, join_uri, store_for
+from glue_jobs.etl.pipeline import MODES, EtlJob, run_etl
 from pulso.catalog import register_partition
 from pulso.errors import ConfigError
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from glue_jobs.storage import ObjectStore, read_parquet_objects
+from glue_jobs.common.storage import ObjectStore, read_parquet_objects
 from pulso.archives import json_members
 from pulso.config import PulsoConfig
 from pulso.drift import DataProfile, build_profile, compare, oov_rate, warnings

@@ -2,7 +2,7 @@
 
 The state machine runs it last, after the run is recorded, on success and on failure (then with `--failure`):
 
-    python -m glue_jobs.report_job --run_id R --outputs_root s3://<outputs>/ --transformed_root s3://<transformed>/ \
+    python -m glue_jobs.report.job --run_id R --outputs_root s3://<outputs>/ --transformed_root s3://<transformed>/ \
         --models_root s3://<models>/ [--failure "<error>: <cause>"]
 
 It reads the run's `runs` row, its ETL manifest (accounting, quarantine reasons), the candidate's evaluation.json
@@ -22,10 +22,10 @@ from typing import Any
 
 import pandas as pd
 
-from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
-from glue_jobs.report_html import ReportData, render_report
-from glue_jobs.run_arguments import CONFIG_URI_HELP, checked_run_id, config_from_uri
-from glue_jobs.storage import ObjectStore, join_uri, read_bytes_if_exists, read_parquet_objects, store_for
+from glue_jobs.common.arguments import Argument, job_main, parse_glue_arguments
+from glue_jobs.common.run_arguments import CONFIG_URI_HELP, checked_run_id, config_from_uri
+from glue_jobs.common.storage import ObjectStore, join_uri, read_bytes_if_exists, read_parquet_objects, store_for
+from glue_jobs.report.html import ReportData, render_report
 from pulso.archives import json_members
 from pulso.config import PulsoConfig
 

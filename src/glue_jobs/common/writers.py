@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from glue_jobs.storage import ObjectStore, join_uri
+from glue_jobs.common.storage import ObjectStore, join_uri
 from pulso.config import PulsoConfig, TableSpec
 
 _ARROW_TYPES = {

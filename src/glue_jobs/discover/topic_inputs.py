@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from glue_jobs.storage import ObjectStore, join_uri, read_parquet_object
+from glue_jobs.common.storage import ObjectStore, join_uri, read_parquet_object
 from pulso.config import PulsoConfig
 from pulso.embeddings import find_embeddings, load_embeddings
 from pulso.topics.embedders import GloveMeanEmbedder

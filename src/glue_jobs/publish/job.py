@@ -4,7 +4,7 @@ Parquet `predictions` table, the run's error records and a summary out.
 On AWS, Glue runs this file with Glue-style arguments (`--predictions_input s3://... --run_id R ...`) and the
 shared package from `--extra-py-files`. Locally the same entry point runs on local paths or S3:
 
-    python -m glue_jobs.publish_job --predictions_input .pulso/transform-output/ --output_root .pulso/outputs \
+    python -m glue_jobs.publish.job --predictions_input .pulso/transform-output/ --output_root .pulso/outputs \
         --run_id local-1
 
 Outputs under the outputs bucket's root (prefixes from the shared configuration):
@@ -15,9 +15,9 @@ Outputs under the outputs bucket's root (prefixes from the shared configuration)
                                                            else fails
 
 Given the model that predicted (`--model_data_url`) and the run's curated messages (`--messages_input`), the job
-also checks drift (`glue_jobs.drift_check`): the result goes into the summary and, on S3, to CloudWatch
+also checks drift (`glue_jobs.publish.drift_check`): the result goes into the summary and, on S3, to CloudWatch
 (`Pulso/Drift`). Given the models bucket (`--models_root`), each prediction gets the topic of the newest
-approved topic map (`glue_jobs.topic_assignment`); before any approval the topic columns stay null.
+approved topic map (`glue_jobs.publish.topic_assignment`); before any approval the topic columns stay null.
 
 A re-run of the same run id replaces that run's outputs (also the partition of an earlier ingest date).
 """
@@ -31,10 +31,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from glue_jobs import drift_check
-from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
-from glue_jobs.lines import bounded_lines
-from glue_jobs.predictions import (
+from glue_jobs.common.arguments import Argument, job_main, parse_glue_arguments
+from glue_jobs.common.lines import bounded_lines
+from glue_jobs.common.run_arguments import (
+    CONFIG_URI_HELP,
+    checked_ingest_date,
+    checked_run_id,
+    config_from_uri,
+    utc_now,
+)
+from glue_jobs.common.storage import ObjectStore, StoredObject, is_s3, join_uri, read_parquet_objects, store_for
+from glue_jobs.common.topic_maps import load_latest_map
+from glue_jobs.common.writers import RunLayout, TablePartWriter
+from glue_jobs.publish import drift_check
+from glue_jobs.publish.predictions import (
     OUTPUT_SUFFIX,
     TABLE,
     ErrorRecord,
@@ -42,11 +52,7 @@ from glue_jobs.predictions import (
     PredictionRows,
     too_long,
 )
-from glue_jobs.run_arguments import CONFIG_URI_HELP, checked_ingest_date, checked_run_id, config_from_uri, utc_now
-from glue_jobs.storage import ObjectStore, StoredObject, is_s3, join_uri, read_parquet_objects, store_for
-from glue_jobs.topic_assignment import TopicAssigner
-from glue_jobs.topic_maps import load_latest_map
-from glue_jobs.writers import RunLayout, TablePartWriter
+from glue_jobs.publish.topic_assignment import TopicAssigner
 from pulso.catalog import register_partition
 from pulso.config import PulsoConfig
 from pulso.errors import AccountingError, InputError

@@ -6,7 +6,7 @@ never by the object size.
 
 Each chunk is a DataFrame with the columns `RAW_COLUMNS`: the record number, the raw row, a reader
 error (reason code) when the record could not be parsed, and the profile's fields under their canonical
-names, as strings. Validation happens later, in `glue_jobs.transform`.
+names, as strings. Validation happens later, in `glue_jobs.etl.curate`.
 
 Why the standard library's csv module and not a block parser: the data contract needs, per record, the
 raw text, the record number, per-row encoding errors and tolerance for bare carriage returns inside
@@ -28,8 +28,8 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
-from glue_jobs.lines import bounded_lines
-from glue_jobs.storage import ObjectStore, StoredObject
+from glue_jobs.common.lines import bounded_lines
+from glue_jobs.common.storage import ObjectStore, StoredObject
 from pulso.config import CANONICAL_FIELDS, CsvOptions, EtlSettings, SourceProfile
 from pulso.errors import InputError
 

@@ -17,7 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 import pandas as pd
 
-from glue_jobs.transform import ChunkContext, ChunkResult, transform_chunk
+from glue_jobs.etl.curate import ChunkContext, ChunkResult, transform_chunk
 from pulso.errors import InputError
 
 

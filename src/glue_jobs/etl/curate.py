@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from glue_jobs.timestamps import timestamp_parser
+from glue_jobs.etl.timestamps import timestamp_parser
 from pulso.config import EtlSettings, SourceProfile, SplitSpec
 from pulso.ids import UNLABELLED, assign_split, derived_message_id
 from pulso.labels import map_label
@@ -187,7 +187,7 @@ class _RowChecker:
 
 
 def transform_chunk(frame: pd.DataFrame, context: ChunkContext) -> ChunkResult:
-    """Validate, clean and label one chunk of raw records (columns: `glue_jobs.readers.RAW_COLUMNS`)."""
+    """Validate, clean and label one chunk of raw records (columns: `glue_jobs.etl.read.RAW_COLUMNS`)."""
     checker = _RowChecker(frame, context)
     checker.check_all()
     rows = frame["source_row"].tolist()

@@ -13,7 +13,7 @@ one table row or one `ErrorRecord`:
 
 The fields a prediction must hold are the columns of `tables.predictions` in the configuration, except the
 ones the job fills itself (`predicted_at`, the run time; `topic` and `topic_map_version`, see
-`glue_jobs.topic_assignment`).
+`glue_jobs.publish.topic_assignment`).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from typing import Any
 
 import pandas as pd
 
-from glue_jobs.topic_assignment import TOPIC_COLUMNS, TopicAssigner
-from glue_jobs.writers import TablePartWriter
+from glue_jobs.common.writers import TablePartWriter
+from glue_jobs.publish.topic_assignment import TOPIC_COLUMNS, TopicAssigner
 from pulso.config import ColumnSpec, LabelSpec, TableSpec
 from pulso.errors import ConfigError
 

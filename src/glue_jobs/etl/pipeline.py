@@ -21,13 +21,13 @@ from typing import Any
 
 import pandas as pd
 
-from glue_jobs.accounting import ObjectAccount, totals
-from glue_jobs.dedupe import DuplicateFilter
-from glue_jobs.parallel import ChunkTransformer
-from glue_jobs.readers import ReadRequest, read_chunks, tweeteval_split
-from glue_jobs.storage import ObjectStore
-from glue_jobs.transform import QUARANTINE_COLUMNS, ChunkContext
-from glue_jobs.writers import BufferedTableWriter, JsonLinesShards, RunLayout, TablePartWriter
+from glue_jobs.common.storage import ObjectStore
+from glue_jobs.common.writers import BufferedTableWriter, JsonLinesShards, RunLayout, TablePartWriter
+from glue_jobs.etl.accounting import ObjectAccount, totals
+from glue_jobs.etl.curate import QUARANTINE_COLUMNS, ChunkContext
+from glue_jobs.etl.dedupe import DuplicateFilter
+from glue_jobs.etl.parallel import ChunkTransformer
+from glue_jobs.etl.read import ReadRequest, read_chunks, tweeteval_split
 from pulso.config import PulsoConfig, SourceProfile
 from pulso.errors import InputError
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from glue_jobs.topic_maps import ApprovedMap
+from glue_jobs.common.topic_maps import ApprovedMap
 from pulso.topics.category_map import OTHER
 from pulso.topics.tokens import content_tokens
 

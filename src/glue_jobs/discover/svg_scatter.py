@@ -13,7 +13,7 @@ import numbers
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from glue_jobs.svg_charts import GRID_COLOR, _n, _svg, _tooltip, empty_chart
+from glue_jobs.report.svg_charts import GRID_COLOR, _n, _svg, _tooltip, empty_chart
 
 MARGIN = 10.0
 RADIUS = 2.2

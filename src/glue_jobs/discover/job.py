@@ -2,7 +2,7 @@
 
 The state machine runs it in `discover` mode (weekly on AWS; `pulso topics discover` locally):
 
-    python -m glue_jobs.discover_job --run_id R --transformed_root s3://<transformed>/ --outputs_root s3://<outputs>/ \
+    python -m glue_jobs.discover.job --run_id R --transformed_root s3://<transformed>/ --outputs_root s3://<outputs>/ \
         --models_root s3://<models>/ [--request '{"days": 28, "to_date": "2026-11-23"}']
 
 Steps: the curated messages of the last `topics.lookback_days` ingest dates (one row per message id, at most
@@ -32,13 +32,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from glue_jobs import clustering, topic_inputs
-from glue_jobs.arguments import Argument, job_main, parse_glue_arguments
-from glue_jobs.run_arguments import CONFIG_URI_HELP, checked_run_id, config_from_uri, utc_now
-from glue_jobs.storage import ObjectStore, is_s3, join_uri, store_for
-from glue_jobs.topic_maps import ApprovedMap, load_latest_map
-from glue_jobs.topic_report_html import render_topic_report
-from glue_jobs.writers import TablePartWriter
+from glue_jobs.common.arguments import Argument, job_main, parse_glue_arguments
+from glue_jobs.common.run_arguments import CONFIG_URI_HELP, checked_run_id, config_from_uri, utc_now
+from glue_jobs.common.storage import ObjectStore, is_s3, join_uri, store_for
+from glue_jobs.common.topic_maps import ApprovedMap, load_latest_map
+from glue_jobs.common.writers import TablePartWriter
+from glue_jobs.discover import clustering, topic_inputs
+from glue_jobs.discover.topic_report import render_topic_report
 from pulso.catalog import register_partition
 from pulso.config import PulsoConfig
 from pulso.embeddings import EmbeddingsError

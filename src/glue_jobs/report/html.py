@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from glue_jobs import svg_charts
+from glue_jobs.report import svg_charts
 
 NOT_SHOWN = "—"
 LABEL_COLORS = {"negative": "#c0392b", "neutral": "#7f8c8d", "positive": "#2e8b57"}

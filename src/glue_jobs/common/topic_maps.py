@@ -6,7 +6,7 @@ import json
 import logging
 from typing import Any
 
-from glue_jobs.storage import ObjectStore, join_uri, read_bytes_if_exists
+from glue_jobs.common.storage import ObjectStore, join_uri, read_bytes_if_exists
 from pulso.config import PulsoConfig
 from pulso.topics.category_map import EMBEDDER_FILE, LATEST, MAP_FILE, CategoryMap
 from pulso.topics.embedders import Embedder, from_bytes

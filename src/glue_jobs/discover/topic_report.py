@@ -22,8 +22,9 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-from glue_jobs import svg_charts, svg_scatter
-from glue_jobs.report_html import (
+from glue_jobs.discover import svg_scatter
+from glue_jobs.report import svg_charts
+from glue_jobs.report.html import (
     CONTENT_SECURITY_POLICY,
     LABEL_COLORS,
     NOT_SHOWN,

@@ -1,0 +1,1 @@
+"""The run report job: one self-contained HTML page per run (accounting, evaluation, sentiment, queue, drift)."""
