@@ -60,8 +60,16 @@ $(GLUE39_STAMP): requirements-glue-py39.lock
 glue39: $(GLUE39_STAMP) ## Create .venv-glue39: Python 3.9 with the Glue Python shell analytics libraries
 
 .PHONY: test
-test: setup glue39 ## Run the whole test suite (the README's test command)
+test: setup glue39 ## Run the whole test suite (the README's test command; what CI runs)
 	PULSO_GLUE39_PYTHON=$(abspath $(GLUE39_VENV))/bin/python $(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: test-fast
+test-fast: setup ## The pure unit tests (tests/unit: no emulator, no Terraform, no browser), under a minute
+	$(BIN)/pytest tests/unit -q -p no:cacheprovider $(PYTEST_ARGS)
+
+.PHONY: test-emulated
+test-emulated: setup ## The tests against the emulated AWS account (tests/emulated) and the fast integration tests
+	$(BIN)/pytest tests/emulated tests/integration -m "not slow" -q $(PYTEST_ARGS)
 
 .PHONY: run
 run: setup ## The whole pipeline locally (emulated AWS): RUN_INPUT (data/sample_labelled.csv), RUN_PROFILE, RUN_MODE

@@ -29,3 +29,18 @@ def test_unicode_tables_are_generated_from_this_unicode_version() -> None:
     script = REPO_ROOT / "tools" / "gen_unicode_tables.py"
     result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+# What a test in tests/unit may not touch: `make test-fast` runs them without the emulated account, Terraform or a
+# browser (tests/emulated and tests/integration hold those).
+_NOT_IN_UNIT_TESTS = ("moto", "mock_aws", "boto3_session", "aws_credentials", "(aws:", "emulated_account",
+                      "require_terraform", "require_chromium", "pulso_local.emulator", "start_account")  # fmt: skip
+
+
+def test_unit_tests_need_no_emulator_terraform_or_browser() -> None:
+    offenders = {
+        path.relative_to(REPO_ROOT).as_posix(): [token for token in _NOT_IN_UNIT_TESTS if token in text]
+        for path in sorted((REPO_ROOT / "tests" / "unit").glob("*.py"))
+        if any(token in (text := path.read_text(encoding="utf-8")) for token in _NOT_IN_UNIT_TESTS)
+    }
+    assert not offenders, f"move these tests to tests/emulated or tests/integration: {offenders}"

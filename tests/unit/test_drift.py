@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from glue_jobs.publish.drift_check import metric_data, not_checked
-from pulso.catalog import register_partition
 from pulso.config import load_config
 from pulso.drift import DataProfile, DriftThresholds, build_profile, compare, oov_rate, total_variation, warnings
 from pulso.errors import ConfigError
-from pulso_local.account import glue_table_input
 
 NAMES = ("negative", "neutral", "positive")
 LOOSE = DriftThresholds(label_mix=0.5, oov_rate_increase=0.5, mean_tokens_change=0.5, language_mix=0.5)
@@ -87,25 +83,3 @@ def test_metrics_give_each_checked_value_and_the_breach_count() -> None:
 def test_drift_thresholds_are_validated(thresholds: dict[str, float], problem: str) -> None:
     with pytest.raises(ConfigError, match=problem.replace("(", r"\(").replace("]", r"\]")):
         load_config({"pipeline": {"drift": thresholds}})
-
-
-def test_registering_a_run_partition_twice_keeps_one_partition_at_the_new_location(aws_credentials: None) -> None:
-    config = load_config()
-    table = config.table("predictions")
-    with mock_aws():
-        session = boto3.Session()
-        glue = session.client("glue")
-        glue.create_database(DatabaseInput={"Name": "pulso_dev"})
-        glue.create_table(DatabaseName="pulso_dev", TableInput=glue_table_input(table, "s3://o/predictions/"))
-        register_partition(session, "pulso_dev", table, ["2026-11-23", "r1"], "s3://o/predictions/x/")
-        register_partition(session, "pulso_dev", table, ["2026-11-23", "r1"], "s3://o/predictions/y/")
-        partitions = glue.get_partitions(DatabaseName="pulso_dev", TableName="predictions")["Partitions"]
-        with pytest.raises(ValueError, match="1 partition values for keys"):
-            register_partition(session, "pulso_dev", table, ["r1"], "s3://o/predictions/z/")
-    assert [(p["Values"], p["StorageDescriptor"]["Location"]) for p in partitions] == [
-        (["2026-11-23", "r1"], "s3://o/predictions/y/")
-    ]
-    assert (
-        partitions[0]["StorageDescriptor"]["Columns"]
-        == glue_table_input(table, "s3://o/")["StorageDescriptor"]["Columns"]
-    )

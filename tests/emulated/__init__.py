@@ -1,0 +1,1 @@
+"""Tests against the emulated AWS account (moto): slower than tests/unit, still no Terraform or browser."""
