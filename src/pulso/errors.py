@@ -14,10 +14,11 @@ class ConfigError(PulsoError, ValueError):
 class InputError(PulsoError):
     """An input object cannot be read as its source profile says (missing columns, corrupt file...).
 
-    `reason` is the quarantine reason code recorded for the object as a whole.
+    `reason` is the quarantine reason code recorded for the object as a whole (`glue_jobs.etl.quarantine`); None
+    stands for `unreadable_object`.
     """
 
-    def __init__(self, message: str, reason: str = "unreadable_object") -> None:
+    def __init__(self, message: str, reason: str | None = None) -> None:
         super().__init__(message)
         self.reason = reason
 

@@ -324,7 +324,7 @@ def test_curated_parquet_follows_the_configured_schema(boto3_session: Any, bucke
 def test_lost_rows_fail_the_job_with_the_numbers(
     boto3_session: Any, buckets: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_transform = glue_jobs.etl.parallel.transform_chunk
+    real_transform = glue_jobs.etl.parallel.curate_chunk
 
     def leaky_transform(frame: pd.DataFrame, context: Any) -> Any:
         """A deliberately broken transform that loses a row."""
@@ -332,7 +332,7 @@ def test_lost_rows_fail_the_job_with_the_numbers(
         result.curated = result.curated.iloc[1:]  # silently drop one row
         return result
 
-    monkeypatch.setattr(glue_jobs.etl.parallel, "transform_chunk", leaky_transform)
+    monkeypatch.setattr(glue_jobs.etl.parallel, "curate_chunk", leaky_transform)
     input_uri = put(boto3_session, buckets["raw"], "incoming/tweets/a.csv", "id,text\n1,one\n2,two\n3,three\n")
     with pytest.raises(AccountingError, match=r"3 rows read but 2 curated \+ 0 quarantined \+ 0 duplicates = 2"):
         run_job(job_args(input_uri, buckets, "tweets"), boto3_session)

@@ -58,15 +58,6 @@ def test_the_framework_is_configured_and_its_image_uris_are_not() -> None:
     assert "dkr.ecr" not in default_config_text()  # resolved per region by pulso_local.image_uris
 
 
-def test_every_quarantine_reason_the_job_can_emit_is_documented() -> None:
-    reasons = set(load_config().quarantine_reasons)
-    emitted = {
-        "unreadable_object", "missing_columns", "unparseable_row", "encoding_error", "filtered_by_profile",
-        "missing_text", "text_too_long", "bad_label", "bad_split", "bad_timestamp", "bad_id", "empty_after_cleaning",
-    }  # fmt: skip
-    assert emitted == reasons
-
-
 def test_unknown_profile_is_a_one_line_error() -> None:
     with pytest.raises(ConfigError) as error:
         load_config().profile("instagram")

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from glue_jobs.common.storage import LocalStore, StoredObject
-from glue_jobs.etl.curate import ChunkContext, transform_chunk
+from glue_jobs.etl.curate import ChunkContext, curate_chunk
 from glue_jobs.etl.pipeline import EtlJob, run_etl
 from glue_jobs.etl.read import ReadRequest, detect_format, read_chunks
 from pulso.config import load_config
@@ -323,7 +323,7 @@ def test_row_details_of_hostile_records_quote_nothing(tmp_path: Path) -> None:
         source="tweets", source_object=str(path), object_name=path.name, profile=CONFIG.profile("tweets"),
         splits=CONFIG.splits, settings=CONFIG.etl, now=dt.datetime(2026, 11, 22),
     )  # fmt: skip
-    quarantine = transform_chunk(frame, context).quarantine
+    quarantine = curate_chunk(frame, context).quarantine
     assert quarantine["row_number"].tolist() == [1, 2, 3, 4, 5, 6, 7]
     assert quarantine["reason"].tolist()[:4] == ["missing_text", "bad_label", "bad_split", "bad_timestamp"]
     for detail in quarantine["detail"]:
@@ -338,7 +338,7 @@ def test_short_label_like_values_are_still_named_in_row_details(tmp_path: Path) 
         source="tweets", source_object="a.csv", object_name="a.csv", profile=CONFIG.profile("tweets"),
         splits=CONFIG.splits, settings=CONFIG.etl, now=dt.datetime(2026, 11, 22),
     )  # fmt: skip
-    details = transform_chunk(frame, context).quarantine["detail"].tolist()
+    details = curate_chunk(frame, context).quarantine["detail"].tolist()
     assert "'maybe'" in details[0]
     assert "'holdout'" in details[1]
 

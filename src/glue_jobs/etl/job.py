@@ -1,4 +1,4 @@
-"""AWS Glue Python shell job "validate and transform": raw messages in, curated Parquet, quarantine,
+"""AWS Glue Python shell job "validate and curate": raw messages in, curated Parquet, quarantine,
 Batch Transform input and a run manifest out.
 
 On AWS, Glue runs this file with Glue-style arguments (`--input s3://... --profile twcs ...`) and the

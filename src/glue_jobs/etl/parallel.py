@@ -1,10 +1,10 @@
-"""Run the pure per-chunk transform on every core of the job's machine, in input order.
+"""Run the pure per-chunk curation (`curate_chunk`) on every core of the job's machine, in input order.
 
 The reader stays in the main process (one stream per object) and so do deduplication and writing, which
-depend on order. Only `transform_chunk` (CPU-bound, pure) goes to worker processes, with at most
-`workers + 1` chunks in flight, so memory stays bounded. Small objects are transformed inline: starting
+depend on order. Only `curate_chunk` (CPU-bound, pure) goes to worker processes, with at most
+`workers + 1` chunks in flight, so memory stays bounded. Small objects are curated inline: starting
 workers costs more than it saves. Scaling beyond one machine is Glue's job (a Spark job can run the same
-`transform_chunk` per partition), not this module's.
+`curate_chunk` per partition), not this module's.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 import pandas as pd
 
-from glue_jobs.etl.curate import ChunkContext, ChunkResult, transform_chunk
+from glue_jobs.etl.curate import ChunkContext, ChunkResult, curate_chunk
 from pulso.errors import InputError
 
 
@@ -29,14 +29,14 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-class ChunkTransformer:
+class ChunkCurator:
     """Transforms chunks inline or in a process pool; use as a context manager."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers if workers > 0 else available_cores()
         self._executor: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> ChunkTransformer:
+    def __enter__(self) -> ChunkCurator:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -51,20 +51,20 @@ class ChunkTransformer:
             self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         return self._executor
 
-    def transform(
+    def curate(
         self, chunks: Iterator[pd.DataFrame], context: ChunkContext, parallel: bool
     ) -> Iterator[tuple[int, ChunkResult]]:
         """Yield (rows read, result) per chunk, in order. If reading fails, the chunks read before the
-        failure are still transformed and yielded before the error propagates."""
+        failure are still curated and yielded before the error propagates."""
         if not parallel or self.workers <= 1:
             for chunk in chunks:
-                yield len(chunk), transform_chunk(chunk, context)
+                yield len(chunk), curate_chunk(chunk, context)
             return
         pool = self._pool()
         pending: deque[tuple[int, Future[ChunkResult]]] = deque()
         try:
             for chunk in chunks:
-                pending.append((len(chunk), pool.submit(transform_chunk, chunk, context)))
+                pending.append((len(chunk), pool.submit(curate_chunk, chunk, context)))
                 if len(pending) > self.workers:
                     rows, future = pending.popleft()
                     yield rows, future.result()

@@ -1,4 +1,4 @@
-"""The ETL run: list the input objects, stream each through read -> transform -> dedupe -> write, account.
+"""The ETL run: list the input objects, stream each through read -> curate (quarantine) -> dedupe -> write, account.
 
 Outputs under the transformed bucket's root (prefixes from the shared configuration):
 - `messages/ingest_date=D/run_id=R/part-OOOO-CCCCC.parquet`  curated messages (one part per object chunk)
@@ -24,9 +24,10 @@ import pandas as pd
 from glue_jobs.common.storage import ObjectStore
 from glue_jobs.common.writers import BufferedTableWriter, JsonLinesShards, RunLayout, TablePartWriter
 from glue_jobs.etl.accounting import ObjectAccount, totals
-from glue_jobs.etl.curate import QUARANTINE_COLUMNS, ChunkContext
+from glue_jobs.etl.curate import ChunkContext
 from glue_jobs.etl.dedupe import DuplicateFilter
-from glue_jobs.etl.parallel import ChunkTransformer
+from glue_jobs.etl.parallel import ChunkCurator
+from glue_jobs.etl.quarantine import QUARANTINE_COLUMNS, UNREADABLE_OBJECT
 from glue_jobs.etl.read import ReadRequest, read_chunks, tweeteval_split
 from pulso.config import PulsoConfig, SourceProfile
 from pulso.errors import InputError
@@ -94,7 +95,7 @@ def _object_failure_row(account: ObjectAccount, job: EtlJob, error: InputError) 
         "source": job.profile.name,
         "source_object": account.object,
         "row_number": 0,
-        "reason": error.reason,
+        "reason": error.reason or UNREADABLE_OBJECT.code,
         "detail": str(error),
         "raw": "",
         "quarantined_at": job.now,
@@ -158,7 +159,7 @@ def _process_object(
     job: EtlJob,
     writers: _RunWriters,
     dedupe: DuplicateFilter,
-    transformer: ChunkTransformer,
+    curator: ChunkCurator,
 ) -> ObjectAccount:
     account = ObjectAccount(request.obj.uri, bytes=request.obj.size)
     account.companion = request.companion.uri if request.companion else None
@@ -176,7 +177,7 @@ def _process_object(
     try:
         chunks = read_chunks(store, request, progress.update)
         parallel = request.obj.size >= job.config.etl.parallel_min_bytes
-        for chunk_index, (rows_read, result) in enumerate(transformer.transform(chunks, context, parallel)):
+        for chunk_index, (rows_read, result) in enumerate(curator.curate(chunks, context, parallel)):
             keep = dedupe.keep_mask(result.curated)
             curated = result.curated[keep]
             account.add_chunk(rows_read, curated, result.quarantine, int((~keep).sum()))
@@ -191,7 +192,7 @@ def _process_object(
             )  # fmt: skip
     except InputError as error:
         account.error = str(error)
-        account.error_reason = error.reason
+        account.error_reason = error.reason or UNREADABLE_OBJECT.code
         writers.quarantine.add(_object_failure_row(account, job, error))
         log.error("%s", error)
     finally:
@@ -265,9 +266,9 @@ def run_etl(job: EtlJob, input_store: ObjectStore, output_store: ObjectStore) ->
     dedupe = DuplicateFilter()
     accounts = []
     log.info("run %s: %d object(s), profile %s, mode %s", job.run_id, len(plan.requests), job.profile.name, job.mode)
-    with ChunkTransformer(job.config.etl.workers) as transformer:
+    with ChunkCurator(job.config.etl.workers) as curator:
         for index, request in enumerate(plan.requests):
-            account = _process_object(request, index, input_store, job, writers, dedupe, transformer)
+            account = _process_object(request, index, input_store, job, writers, dedupe, curator)
             accounts.append(account)
             log.info(
                 "%s: read %d = curated %d + quarantined %d + duplicates %d",

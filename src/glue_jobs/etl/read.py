@@ -30,6 +30,14 @@ import pandas as pd
 
 from glue_jobs.common.lines import bounded_lines
 from glue_jobs.common.storage import ObjectStore, StoredObject
+from glue_jobs.etl.quarantine import (
+    BAD_LABEL,
+    MISSING_COLUMNS,
+    UNPARSEABLE_ROW,
+    UNREADABLE_OBJECT,
+    has_invalid_bytes,
+    raw_row_problem,
+)
 from pulso.config import CANONICAL_FIELDS, CsvOptions, EtlSettings, SourceProfile
 from pulso.errors import InputError
 
@@ -38,7 +46,6 @@ EXTRACTED_FIELDS = (*CANONICAL_FIELDS, KEEP_FIELD)
 RAW_COLUMNS = ("source_row", "raw", "read_error", "read_detail", *EXTRACTED_FIELDS)
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_INVALID_BYTES = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of undecodable bytes
 _SUSPECT_CHARS = re.compile("[\udc80-\udcff\x00]")
 _CR_SENTINEL = "\U0010fffd"  # stands in for a bare CR while the csv module parses a line
 _TWEETEVAL_TEXT = re.compile(r"^(?P<split>.+)_text\.txt(?:\.gz)?$")
@@ -118,28 +125,6 @@ def _strip_line_end(line: str) -> str:
     return line
 
 
-def _describe_invalid_bytes(raw: str) -> str:
-    """Show undecodable bytes as \\xNN so the raw row can be stored as valid text."""
-    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _read_error(raw: str) -> tuple[str | None, str | None, str]:
-    """Reader-level problems of a raw row: (reason, detail, storable raw)."""
-    if _INVALID_BYTES.search(raw):
-        return (
-            "encoding_error",
-            "bytes that are not valid in the profile's encoding",
-            _describe_invalid_bytes(raw),
-        )
-    if "\x00" in raw:
-        return (
-            "encoding_error",
-            "NUL characters (a binary or UTF-16 file read as text?)",
-            raw.replace("\x00", "\\x00"),
-        )
-    return None, None, raw
-
-
 class _ChunkBuilder:
     """Accumulates records and emits DataFrames of at most `chunk_rows` rows.
 
@@ -164,7 +149,7 @@ class _ChunkBuilder:
     ) -> pd.DataFrame | None:
         self.rows_read += 1
         if error is None and _SUSPECT_CHARS.search(raw):
-            error, detail, raw = _read_error(raw)
+            error, detail, raw = raw_row_problem(raw)
             if error is not None:
                 values = None
         self._raws.append(raw)
@@ -185,7 +170,7 @@ class _ChunkBuilder:
         }
         columns.update(self.to_columns(self._values))
         # Object dtype: raw values may hold lone surrogates (a broken \\u escape in JSON), which Arrow-backed
-        # strings reject; the transform quarantines them as encoding errors.
+        # strings reject; curation quarantines them as encoding errors.
         frame = pd.DataFrame(columns, columns=list(RAW_COLUMNS), dtype=object)
         self._reset()
         return frame
@@ -235,7 +220,7 @@ def _column_positions(
         raise InputError(
             f"{where}: profile {profile.name!r} needs column(s) {', '.join(repr(m) for m in missing)}, "
             f"{_describe_header(header, header_line)}{_delimiter_hint(header, profile.csv.delimiter)}",
-            reason="missing_columns",
+            reason=MISSING_COLUMNS.code,
         )
     return positions
 
@@ -324,13 +309,15 @@ def _csv_records(text: io.TextIOWrapper, request: ReadRequest, builder: _ChunkBu
         except _RecordTooLargeError:
             raise InputError(
                 f"{where}: line {consumed + 1} or a record starting there is longer than etl.max_record_bytes "
-                f"({settings.max_record_bytes} characters); an unbalanced quote?"
+                f"({settings.max_record_bytes} characters); an unbalanced quote?",
+                reason=UNREADABLE_OBJECT.code,
             ) from None
         except csv.Error as error:
             if "field larger than field limit" in str(error):
                 raise InputError(
                     f"{where}: the record starting at line {consumed + 1} is larger than etl.max_record_bytes "
-                    f"({settings.max_record_bytes} characters); an unbalanced quote?"
+                    f"({settings.max_record_bytes} characters); an unbalanced quote?",
+                    reason=UNREADABLE_OBJECT.code,
                 ) from None
             fields, failure = None, error
         first_line = consumed + 1
@@ -346,10 +333,10 @@ def _csv_records(text: io.TextIOWrapper, request: ReadRequest, builder: _ChunkBu
             builder.to_columns = _csv_columns(_column_positions(header, profile, where, first_line))
             continue
         if fields is None:
-            chunk = builder.add(raw, "unparseable_row", f"line {first_line}: {failure}")
+            chunk = builder.add(raw, UNPARSEABLE_ROW.code, f"line {first_line}: {failure}")
         elif len(fields) != len(header):
             chunk = builder.add(
-                raw, "unparseable_row", f"line {first_line}: expected {len(header)} fields, found {len(fields)}"
+                raw, UNPARSEABLE_ROW.code, f"line {first_line}: expected {len(header)} fields, found {len(fields)}"
             )
         else:
             chunk = builder.add(raw, values=fields)
@@ -395,30 +382,30 @@ def _jsonl_records(text: io.TextIOWrapper, request: ReadRequest, builder: _Chunk
             chunk = _jsonl_record(_strip_line_end(line), line_number, request.profile, builder)
         else:
             detail = f"line {line_number}: longer than etl.max_record_bytes ({max_chars} characters)"
-            chunk = builder.add(line[:1000] + "…", "unparseable_row", detail)
+            chunk = builder.add(line[:1000] + "…", UNPARSEABLE_ROW.code, detail)
         if chunk is not None:
             yield chunk
 
 
 def _jsonl_record(raw: str, line_number: int, profile: SourceProfile, builder: _ChunkBuilder) -> pd.DataFrame | None:
-    if _INVALID_BYTES.search(raw):
+    if has_invalid_bytes(raw):
         return builder.add(raw)  # the builder quarantines it as an encoding error
     try:
         record = json.loads(raw)
     except json.JSONDecodeError as error:
         detail = f"line {line_number}: invalid JSON ({error.msg} at column {error.colno})"
-        return builder.add(raw, "unparseable_row", detail)
+        return builder.add(raw, UNPARSEABLE_ROW.code, detail)
     except ValueError:  # e.g. an integer with more digits than Python converts
-        return builder.add(raw, "unparseable_row", f"line {line_number}: invalid JSON (a value out of range)")
+        return builder.add(raw, UNPARSEABLE_ROW.code, f"line {line_number}: invalid JSON (a value out of range)")
     except RecursionError:
-        return builder.add(raw, "unparseable_row", f"line {line_number}: invalid JSON (nested too deeply)")
+        return builder.add(raw, UNPARSEABLE_ROW.code, f"line {line_number}: invalid JSON (nested too deeply)")
     if not isinstance(record, dict):
         found = type(record).__name__
-        return builder.add(raw, "unparseable_row", f"line {line_number}: a JSON {found}, not an object")
+        return builder.add(raw, UNPARSEABLE_ROW.code, f"line {line_number}: a JSON {found}, not an object")
     try:
         values = _json_record_values(record, profile)
     except TypeError as error:
-        return builder.add(raw, "unparseable_row", f"line {line_number}: a field holds a JSON {error}")
+        return builder.add(raw, UNPARSEABLE_ROW.code, f"line {line_number}: a field holds a JSON {error}")
     return builder.add(raw, values=values)
 
 
@@ -453,7 +440,7 @@ def _tweeteval_records(
         values[index["split"]] = split
         if label_lines is not None and label_line is None:
             detail = f"line {builder.rows_read + 1}: the labels file has no line for it"
-            chunk = builder.add(raw, "bad_label", detail, values)
+            chunk = builder.add(raw, BAD_LABEL.code, detail, values)
         else:
             chunk = builder.add(raw, values=values)  # undecodable bytes are caught by the builder
         if chunk is not None:
@@ -525,7 +512,8 @@ def read_chunks(
             yield rest
         raise InputError(
             f"{request.obj.uri}: the object cannot be read past record {builder.rows_read} "
-            f"({_describe_stream_error(error)})"
+            f"({_describe_stream_error(error)})",
+            reason=UNREADABLE_OBJECT.code,
         ) from None
     except _RecordTooLargeError:
         rest = builder.flush()
@@ -533,7 +521,8 @@ def read_chunks(
             yield rest
         raise InputError(
             f"{request.obj.uri}: line after record {builder.rows_read} is longer than etl.max_record_bytes "
-            f"({request.settings.max_record_bytes} characters)"
+            f"({request.settings.max_record_bytes} characters)",
+            reason=UNREADABLE_OBJECT.code,
         ) from None
     except InputError:
         rest = builder.flush()

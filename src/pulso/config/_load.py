@@ -532,7 +532,7 @@ def build_config(data: Mapping[str, Any]) -> PulsoConfig:
     """Validate a configuration dictionary and build the typed configuration."""
     root = _Node(data, "")
     root.only(
-        "project", "environment", "resources", "layout", "labels", "splits", "profiles", "quarantine_reasons",
+        "project", "environment", "resources", "layout", "labels", "splits", "profiles",
         "etl", "training", "pipeline", "topics", "tables",
     )  # fmt: skip
     resources = root.child("resources")
@@ -546,8 +546,6 @@ def build_config(data: Mapping[str, Any]) -> PulsoConfig:
         name: _profile(name, _Node(profiles_node.data[name], f"profiles.{name}"), labels) for name in profiles_node.data
     }
     training = _training(root.child("training"))
-    reasons_node = root.child("quarantine_reasons")
-    quarantine_reasons = {code: reasons_node.text(code) for code in reasons_node.data}
     tables_node = root.child("tables")
     tables = {
         name: _table(name, _Node(tables_node.data[name], f"tables.{name}"), buckets.data) for name in tables_node.data
@@ -563,7 +561,6 @@ def build_config(data: Mapping[str, Any]) -> PulsoConfig:
         labels=labels,
         splits=_splits(root.child("splits")),
         profiles=profiles,
-        quarantine_reasons=quarantine_reasons,
         etl=_etl(root.child("etl")),
         training=training,
         pipeline=_pipeline(root.child("pipeline"), resources.data),

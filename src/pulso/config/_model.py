@@ -210,7 +210,6 @@ class PulsoConfig:
     labels: LabelSpec
     splits: SplitSpec
     profiles: Mapping[str, SourceProfile]
-    quarantine_reasons: Mapping[str, str]
     etl: EtlSettings
     training: TrainingSettings
     pipeline: PipelineSettings

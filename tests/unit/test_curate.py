@@ -10,11 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glue_jobs.etl.curate import CURATED_COLUMNS, QUARANTINE_COLUMNS, ChunkContext, transform_chunk
+from glue_jobs.etl.curate import CURATED_COLUMNS, ChunkContext, curate_chunk
 from glue_jobs.etl.dedupe import DuplicateFilter
+from glue_jobs.etl.quarantine import QUARANTINE_COLUMNS, REASONS, ROW_RULE_ORDER
 from glue_jobs.etl.read import RAW_COLUMNS
 from pulso.config import load_config
 from pulso.ids import assign_split, derived_message_id
+from tests.conftest import REPO_ROOT
 
 CONFIG = load_config()
 NOW = dt.datetime(2026, 11, 22, 12, 0, 0)
@@ -42,7 +44,7 @@ def raw_frame(*rows: dict[str, Any]) -> pd.DataFrame:
 
 
 def reasons(frame: pd.DataFrame, ctx: ChunkContext | None = None) -> list[str | None]:
-    result = transform_chunk(frame, ctx or context())
+    result = curate_chunk(frame, ctx or context())
     by_row = dict(zip(result.quarantine["row_number"], result.quarantine["reason"], strict=True))
     return [by_row.get(number) for number in frame["source_row"]]
 
@@ -58,7 +60,7 @@ def test_a_good_row_is_curated_with_every_canonical_column() -> None:
             "split": None,
         }
     )
-    result = transform_chunk(frame, context())
+    result = curate_chunk(frame, context())
     assert result.quarantine.empty
     row = result.curated.iloc[0]
     assert tuple(result.curated.columns) == CURATED_COLUMNS
@@ -95,7 +97,7 @@ def test_a_good_row_is_curated_with_every_canonical_column() -> None:
 )
 def test_each_problem_gets_its_reason_code(row: dict[str, Any], reason: str) -> None:
     frame = raw_frame(row)
-    result = transform_chunk(frame, context())
+    result = curate_chunk(frame, context())
     assert result.curated.empty
     assert result.quarantine["reason"].tolist() == [reason]
     assert result.quarantine["raw"].tolist() == ["raw row 1"]
@@ -118,7 +120,7 @@ def test_profile_filter_quarantines_excluded_rows() -> None:
         {"text": "customer asks", "keep": "True", "created_at": "Tue Oct 31 22:10:47 +0000 2017"},
         {"text": "company answers", "keep": "False", "created_at": "Tue Oct 31 22:11:47 +0000 2017"},
     )
-    result = transform_chunk(frame, context("twcs"))
+    result = curate_chunk(frame, context("twcs"))
     assert result.curated["text"].tolist() == ["customer asks"]
     assert result.curated["created_at"].tolist() == [pd.Timestamp("2017-10-31 22:10:47")]
     assert result.quarantine["reason"].tolist() == ["filtered_by_profile"]
@@ -126,7 +128,7 @@ def test_profile_filter_quarantines_excluded_rows() -> None:
 
 
 def test_missing_ids_are_derived_from_object_and_text() -> None:
-    result = transform_chunk(raw_frame({"text": "hello"}, {"text": "hello", "message_id": ""}), context())
+    result = curate_chunk(raw_frame({"text": "hello"}, {"text": "hello", "message_id": ""}), context())
     expected = derived_message_id("export.csv", "hello")
     assert result.curated["message_id"].tolist() == [expected, expected]
 
@@ -139,7 +141,7 @@ def test_splits_given_kept_hashed_or_unlabelled() -> None:
         {"message_id": "d", "text": "t4"},
         {"message_id": "e", "text": "t5", "split": "train"},
     )
-    result = transform_chunk(frame, context())
+    result = curate_chunk(frame, context())
     assert result.curated["split"].tolist() == [
         "validation", "test", assign_split("c", CONFIG.splits.fractions), "unlabelled", "unlabelled",
     ]  # fmt: skip
@@ -149,14 +151,14 @@ def test_splits_given_kept_hashed_or_unlabelled() -> None:
 
 def test_text_as_received_is_kept_and_spanish_detected() -> None:
     text = "  ¡El pedido NO llega! 😡 "
-    result = transform_chunk(raw_frame({"text": text}), context())
+    result = curate_chunk(raw_frame({"text": text}), context())
     assert result.curated["text"].tolist() == [text]
     assert result.curated["text_clean"].tolist() == ["¡ el pedido no <allcaps> llega ! 😡"]
     assert result.curated["lang"].tolist() == ["es"]
 
 
 def test_empty_chunk() -> None:
-    result = transform_chunk(raw_frame(), context())
+    result = curate_chunk(raw_frame(), context())
     assert result.curated.empty
     assert result.quarantine.empty
 
@@ -185,3 +187,21 @@ def test_dedupe_memory_is_eight_bytes_per_key() -> None:
     dedupe.keep_mask(pd.DataFrame({"message_id": ids, "text": [f"t{i}" for i in ids]}))
     assert dedupe._ids._keys.dtype == np.uint64
     assert dedupe._ids._keys.nbytes == 800_000
+
+
+def test_every_reason_code_is_defined_once_with_its_rule() -> None:
+    """The codes are spelled only in glue_jobs.etl.quarantine: no other job module writes one as a literal."""
+    assert set(REASONS) == {
+        "unreadable_object", "missing_columns", "unparseable_row", "encoding_error", "filtered_by_profile",
+        "missing_text", "text_too_long", "bad_label", "bad_split", "bad_timestamp", "bad_id", "empty_after_cleaning",
+    }  # fmt: skip
+    assert all(reason.rule and reason.code == code for code, reason in REASONS.items())
+    assert set(ROW_RULE_ORDER) <= set(REASONS.values())
+    spelled = {
+        path.relative_to(REPO_ROOT).as_posix(): code
+        for path in (REPO_ROOT / "src").rglob("*.py")
+        if path.name != "quarantine.py"
+        for code in REASONS
+        if f'"{code}"' in path.read_text(encoding="utf-8")
+    }
+    assert not spelled, spelled
