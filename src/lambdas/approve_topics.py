@@ -38,14 +38,15 @@ from lambdas.common import (
 )
 from lambdas.on_upload import uploads_from_event
 from pulso.config import PulsoConfig
-from pulso.topics.category_map import CLUSTERS_FILE, EMBEDDER_FILE, LATEST, MAP_FILE, ApprovalError, build_map, map_key
+from pulso.layout import CLUSTERS_FILE, EMBEDDER_FILE, MAP_FILE
+from pulso.topics.category_map import ApprovalError, build_map
 
 _VERSION_ATTEMPTS = 5  # concurrent approvals: each takes the next free version
 
 
 def discovery_run_of(key: str, cfg: PulsoConfig) -> str:
     """The discovery run id of `topic-approvals/<run>/<name>.json`; ApprovalError for any other key."""
-    prefix = cfg.layout["topic_approvals"]
+    prefix = cfg.layout.topic_approvals()
     parts = key[len(prefix) :].split("/") if key.startswith(prefix) else []
     if len(parts) != 2 or not parts[0] or not parts[1].endswith(".json"):
         raise ApprovalError(f"approvals go to {prefix}<discovery run id>/<name>.json (got {key})")
@@ -54,7 +55,7 @@ def discovery_run_of(key: str, cfg: PulsoConfig) -> str:
 
 def latest_version(s3: Any, bucket: str, cfg: PulsoConfig, session: boto3.Session | None) -> int:
     try:
-        return int(read_json(s3_uri(bucket, cfg.layout["topic_maps"] + LATEST), session=session)["version"])
+        return int(read_json(s3_uri(bucket, cfg.layout.topic_map_pointer), session=session)["version"])
     except ObjectNotFoundError:
         return 0
 
@@ -80,7 +81,7 @@ def approve(
             approval = read_json(approval_uri, session=session)
         except ValueError as error:
             raise ApprovalError(f"the approval is not JSON: {error}") from None
-        discovery_prefix = f"{cfg.layout['topic_discovery']}run_id={run_id}/"
+        discovery_prefix = cfg.layout.topic_discovery(run_id)
         try:
             discovery = read_json(s3_uri(bucket, discovery_prefix + CLUSTERS_FILE), session=session)
         except ObjectNotFoundError:
@@ -90,7 +91,7 @@ def approve(
         version = latest_version(s3, bucket, cfg, session) + 1
         for _ in range(_VERSION_ATTEMPTS):
             category_map = build_map(approval, discovery, version, now or utc_now())
-            prefix = map_key(cfg.layout["topic_maps"], version)
+            prefix = cfg.layout.topic_map(version)
             try:
                 put_json_bytes(s3, bucket, prefix + MAP_FILE, json.dumps(category_map.to_json()).encode(), kms_key_id,
                      IfNoneMatch="*")  # fmt: skip
@@ -106,13 +107,13 @@ def approve(
         pointer = {"version": version, "prefix": prefix, "discovery_run_id": run_id,
                    "approved_by": category_map.approved_by, "approved_at": category_map.approved_at,
                    "approval": approval_uri}  # fmt: skip
-        put_json_bytes(s3, bucket, cfg.layout["topic_maps"] + LATEST, json.dumps(pointer).encode(), kms_key_id)
+        put_json_bytes(s3, bucket, cfg.layout.topic_map_pointer, json.dumps(pointer).encode(), kms_key_id)
         outcome.update({"status": "approved", "version": version, "map": s3_uri(bucket, prefix + MAP_FILE),
                         "categories": category_map.names, "approved_by": category_map.approved_by})  # fmt: skip
     except ApprovalError as error:
         outcome.update({"status": "rejected", "reason": str(error)})
     name = key.rsplit("/", 1)[-1]
-    result_key = f"{cfg.layout['topic_approval_results']}{outcome.get('discovery_run_id', '_invalid')}/{name}"
+    result_key = cfg.layout.topic_approval_result(outcome.get("discovery_run_id", "_invalid"), name)
     put_json_bytes(s3, bucket, result_key, json.dumps(outcome, indent=2).encode(), kms_key_id)
     outcome["result"] = s3_uri(bucket, result_key)
     log("topic approval", **{k: v for k, v in outcome.items() if k != "categories"})

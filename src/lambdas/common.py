@@ -1,4 +1,4 @@
-"""Helpers shared by the Lambda handlers: S3 URIs, JSON objects on S3, the configuration, JSON log lines."""
+"""Helpers shared by the Lambda handlers: S3 URIs (pulso.layout), JSON objects on S3, the configuration, log lines."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ import boto3
 from botocore.exceptions import ClientError
 
 from pulso.config import PulsoConfig, load_config
+from pulso.layout import s3_uri, sse_kms
+from pulso.layout import split_s3_uri as parse_s3_uri
 
-S3_SCHEME = "s3://"
+__all__ = ["parse_s3_uri", "s3_uri", "sse_kms"]  # with the helpers below; from pulso.layout
+
 _MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
 
 
@@ -30,20 +33,6 @@ def config() -> PulsoConfig:
 
 def session_or_default(session: boto3.Session | None) -> boto3.Session:
     return session if session is not None else boto3.Session()
-
-
-def parse_s3_uri(uri: str) -> tuple[str, str]:
-    """`s3://bucket/some/key` -> `("bucket", "some/key")`; raises ValueError for anything else."""
-    if not isinstance(uri, str) or not uri.startswith(S3_SCHEME):
-        raise ValueError(f"not an S3 URI: {uri!r} (expected s3://bucket/key)")
-    bucket, _, key = uri[len(S3_SCHEME) :].partition("/")
-    if not bucket:
-        raise ValueError(f"S3 URI without a bucket: {uri!r}")
-    return bucket, key
-
-
-def s3_uri(bucket: str, key: str) -> str:
-    return f"{S3_SCHEME}{bucket}/{key}"
 
 
 def is_missing_object(error: ClientError) -> bool:
@@ -70,11 +59,6 @@ def utc_now() -> dt.datetime:
 def log(message: str, **fields: Any) -> None:
     """One JSON line on stdout (CloudWatch Logs keeps it as one searchable event)."""
     print(json.dumps({"message": message, **fields}, default=str, ensure_ascii=False), file=sys.stdout, flush=True)
-
-
-def sse_kms(kms_key_id: str | None) -> dict[str, str]:
-    """S3 write arguments for SSE-KMS with `kms_key_id` (none: the bucket's default encryption)."""
-    return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key_id} if kms_key_id else {}
 
 
 def put_json_bytes(s3: Any, bucket: str, key: str, body: bytes, kms_key_id: str | None, **extra: Any) -> None:

@@ -125,7 +125,7 @@ def plan_run(upload: Upload, *, cfg: PulsoConfig, default_mode: str = DEFAULT_MO
     """The run an upload starts, or SkipUploadError with the reason."""
     if not upload.created:
         raise SkipUploadError("not an object-created event")
-    incoming = cfg.layout["raw_incoming"]
+    incoming = cfg.layout.incoming()
     if not upload.key.startswith(incoming):
         raise SkipUploadError(f"key is not under {incoming}")
     if upload.key.endswith("/"):

@@ -22,6 +22,7 @@ import boto3
 
 from glue_jobs import JOBS, script_name
 from pulso.config import CONFIG_URI_ENV, PulsoConfig, TableSpec, config_uri
+from pulso.layout import s3_uri
 from pulso_local.artifacts import SRC, glue_wheel, glue_wheel_name, lambda_zip, training_source_dir
 from pulso_local.definition import definition_values, render_definition
 from pulso_local.image_uris import resolve_images
@@ -130,7 +131,7 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
     # The effective configuration (the runtime's, the user's overlay merged in), where Terraform puts it: the jobs
     # get only its URI (Lambda Environment, Glue DefaultArguments, the definition's config_uri), as on AWS.
     uri = config_uri(config, ACCOUNT_ID)
-    s3.put_object(Bucket=names["models"], Key=config.layout["effective_config"], ContentType="application/json",
+    s3.put_object(Bucket=names["models"], Key=config.layout.effective_config, ContentType="application/json",
                   Body=json.dumps(config.raw, indent=2, ensure_ascii=False).encode("utf-8"),
                   ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)  # fmt: skip
 
@@ -138,12 +139,11 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
     database = config.resource_name("glue_database")
     glue.create_database(DatabaseInput={"Name": database, "Description": "Pulso tables"})
     for spec in config.tables.values():
-        location = f"s3://{names[spec.bucket]}/{spec.prefix}"
+        location = s3_uri(names[spec.bucket], config.layout.table(spec.name))
         glue.create_table(DatabaseName=database, TableInput=glue_table_input(spec, location))
-    code = config.layout["code"]
-    wheel_key = f"{code}glue/{glue_wheel_name()}"  # the shared code, as Glue installs it (--extra-py-files)
+    wheel_key = config.layout.glue_code(glue_wheel_name())  # the shared code, as Glue installs it (--extra-py-files)
     for job in JOBS:
-        key = f"{code}glue/{script_name(job)}"  # the entry point of glue_jobs.<job>, as Terraform uploads it
+        key = config.layout.glue_code(script_name(job))  # the entry point of glue_jobs.<job>, as Terraform uploads it
         s3.upload_file(str(SRC / "glue_jobs" / job / "job.py"), names["models"], key)
         glue.create_job(
             Name=config.resource_name(f"glue_jobs.{job}"), Role=roles["glue"],
@@ -154,8 +154,8 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
             ExecutionProperty={"MaxConcurrentRuns": 4},
         )  # fmt: skip
     s3.put_object(Bucket=names["models"], Key=wheel_key, Body=glue_wheel())
-    s3.put_object(Bucket=names["models"], Key=f"{code}training/sourcedir.tar.gz", Body=training_source_dir())
-    _upload_embeddings(s3, names["models"], config.layout["embeddings"])
+    s3.put_object(Bucket=names["models"], Key=config.layout.training_source, Body=training_source_dir())
+    _upload_embeddings(s3, names["models"], config.layout.embeddings)
 
     sagemaker = session.client("sagemaker")
     sagemaker.create_model_package_group(
@@ -180,7 +180,7 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
 
     # One upload of the package, as Terraform could do: six functions reading it from S3 spare the emulator six
     # base64 copies of a 17 MB zip (it bundles a pinned boto3).
-    package_key = f"{code}lambda/lambdas.zip"
+    package_key = config.layout.lambda_package
     s3.put_object(Bucket=names["models"], Key=package_key, Body=lambda_zip())
     environments = {
         "on_upload": {"STATE_MACHINE_ARN": state_machine_arn, "DEFAULT_MODE": "train_and_predict"},

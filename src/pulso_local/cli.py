@@ -327,7 +327,7 @@ def _topics_review(args: argparse.Namespace, home: Path, report: dict[str, Any])
         args.out.write_text(json.dumps(draft, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         _say(topics.draft_written(args.out, draft))
     if args.open:
-        page = topics.topic_reports_dir(home, load_config()) / f"run_id={report['run_id']}" / "report.html"
+        page = topics.topic_report_page(home, load_config(), report["run_id"])
         _open_in_browser(page, "pulso topics")
     return 0
 

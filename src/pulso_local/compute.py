@@ -45,6 +45,7 @@ import boto3
 
 from glue_jobs import entry_module
 from pulso.config import CONFIG_URI_ENV, OVERLAY_ENV
+from pulso.layout import split_s3_uri, sse_kms
 from pulso_local.emulator import JobFailedError, current_execution_name
 from pulso_local.job_logs import JobKey, JobLogs, JobOutput
 from training.sagemaker_env import channel_dir, write_hyperparameters
@@ -59,13 +60,6 @@ def job_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in JOB_HIDDEN_ENV}
     env.update(extra or {})
     return env
-
-
-def split_s3_uri(uri: str) -> tuple[str, str]:
-    if not uri.startswith("s3://"):
-        raise ValueError(f"not an s3:// URI: {uri!r}")
-    bucket, _, key = uri[5:].partition("/")
-    return bucket, key
 
 
 class EmulatedCompute:
@@ -116,7 +110,7 @@ class EmulatedCompute:
 
     def upload_file(self, path: Path, uri: str, kms_key_id: str | None = None) -> None:
         bucket, key = split_s3_uri(uri)
-        extra = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key_id} if kms_key_id else None
+        extra = sse_kms(kms_key_id) or None
         self._s3().upload_file(str(path), bucket, key, ExtraArgs=extra)
 
     # --- Glue --------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import boto3
 
 from lambdas.on_upload import PREDICT_FOLDER
 from pulso.config import PulsoConfig, load_config
+from pulso.layout import s3_uri
 from pulso_local import emulator
 from pulso_local.account import ACCOUNT_ID, REGION, Account, create_account
 from pulso_local.compute import EmulatedCompute, patched_environment
@@ -138,7 +139,7 @@ class LocalRuntime:
     def _incoming_prefix(self, profile: str, mode: str) -> str:
         """Where uploads for `profile` go; predict-mode uploads under the folder on_upload reads as mode predict."""
         predict = f"{PREDICT_FOLDER}/" if mode == "predict" else ""
-        return f"{self.config.layout['raw_incoming']}{profile}/{predict}"
+        return f"{self.config.layout.incoming(profile)}{predict}"
 
     def upload(self, path: Path, profile: str, mode: str, run_tag: str) -> str:
         """Put a local file (or every file of a folder) under the raw bucket's incoming/ prefix; the URI."""
@@ -259,15 +260,17 @@ class LocalRuntime:
         """The run's row as record_run wrote it (`runs/ingest_date=D/run_id=R.json`), when it was written."""
         s3 = boto3.client("s3")
         bucket = self.account.bucket("outputs")
-        name = f"run_id={run_id}.json"
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=self.config.layout["runs"]):
+        name = self.config.layout.run_record_name(run_id)
+        for page in s3.get_paginator("list_objects_v2").paginate(
+            Bucket=bucket, Prefix=self.config.layout.table("runs")
+        ):
             for item in page.get("Contents", []):
                 if item["Key"].endswith("/" + name):
                     return json.loads(s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read())
         return None
 
     def _manifest(self, run_id: str) -> dict[str, Any] | None:
-        key = f"{self.config.layout['manifests']}run_id={run_id}/manifest.json"
+        key = self.config.layout.manifest(run_id)
         s3 = boto3.client("s3")
         try:
             body = s3.get_object(Bucket=self.account.bucket("transformed"), Key=key)["Body"].read()
@@ -278,7 +281,7 @@ class LocalRuntime:
     def _outputs(self, run_id: str, state: dict[str, Any]) -> dict[str, str]:
         layout = self.config.layout
         outputs = {
-            "manifest": f"s3://{self.account.bucket('transformed')}/{layout['manifests']}run_id={run_id}/manifest.json",
+            "manifest": s3_uri(self.account.bucket("transformed"), layout.manifest(run_id)),
             "workspace": str(self.workspace.home),
         }
         if self.workspace.run_logs_dir(run_id).is_dir():
@@ -291,17 +294,17 @@ class LocalRuntime:
         if state.get("registered"):
             outputs["model_package"] = state["registered"]["ModelPackageArn"]
         if state.get("discovery"):
-            prefix = f"{layout['topic_reports']}run_id={run_id}/report.html"
-            outputs["topics_report"] = str(self.workspace.objects / self.account.bucket("outputs") / prefix)
-        report_key = f"{layout['reports']}run_id={run_id}/report.html"
+            topics_report = layout.topic_report(run_id)
+            outputs["topics_report"] = str(self.workspace.objects / self.account.bucket("outputs") / topics_report)
+        report_key = layout.report(run_id)
         report_file = self.workspace.objects / self.account.bucket("outputs") / report_key
         if _exists(self.account.bucket("outputs"), report_key):
-            outputs["report"] = f"s3://{self.account.bucket('outputs')}/{report_key}"
+            outputs["report"] = s3_uri(self.account.bucket("outputs"), report_key)
             outputs["report_local"] = str(report_file)
         if state.get("publish"):
-            outputs["predictions"] = f"s3://{self.account.bucket('outputs')}/{layout['predictions']}"
+            outputs["predictions"] = s3_uri(self.account.bucket("outputs"), layout.table("predictions"))
             outputs["predictions_local"] = str(
-                self.workspace.objects / self.account.bucket("outputs") / layout["predictions"]
+                self.workspace.objects / self.account.bucket("outputs") / layout.table("predictions")
             )
         return outputs
 

@@ -26,13 +26,12 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from pulso.config import PulsoConfig
+from pulso.layout import RUN_REPORT_DATA
 from pulso.topics.proposals import approve_command, draft_names, is_doubtful
-from pulso_local.reports import ReportNotFoundError, find_run_file, reports_dir
+from pulso_local.reports import ReportNotFoundError, find_run_file, outputs_dir
 
 if TYPE_CHECKING:
     from pulso_local.runtime import LocalRuntime
-
-REPORT_JSON = "report.json"
 
 
 class TopicsError(LookupError):
@@ -40,14 +39,20 @@ class TopicsError(LookupError):
 
 
 def topic_reports_dir(home: Path, config: PulsoConfig) -> Path:
-    return reports_dir(home, config, "topic_reports")
+    """Where the workspace keeps the topic discovery reports (one folder a discovery run)."""
+    return outputs_dir(home, config) / config.layout.topic_reports
+
+
+def topic_report_page(home: Path, config: PulsoConfig, run_id: str) -> Path:
+    """The HTML topic report of a discovery run in the workspace."""
+    return outputs_dir(home, config) / config.layout.topic_report(run_id)
 
 
 def find_report(home: Path, config: PulsoConfig, run_id: str | None = None) -> dict[str, Any]:
     """The report.json of `run_id`, or of the newest discovery run."""
     try:
         path = find_run_file(
-            topic_reports_dir(home, config), REPORT_JSON, run_id,
+            home, config, lambda run: config.layout.topic_report(run, RUN_REPORT_DATA), run_id,
             missing=f"no topic discovery run {run_id} in {home}",
             none_yet=f"no topic discovery run in {home} yet: run `pulso topics discover`",
         )  # fmt: skip
@@ -180,7 +185,7 @@ def submit_approval(
     config = runtime.config
     bucket = runtime.account.bucket("models")
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%d-%H%M%S-%f")
-    key = f"{config.layout['topic_approvals']}{approval['discovery_run_id']}/approval-{stamp}.json"
+    key = f"{config.layout.topic_approvals(approval['discovery_run_id'])}approval-{stamp}.json"
     body = json.dumps(approval, indent=2, ensure_ascii=False).encode("utf-8")
     put = boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
     say(f"approval written to s3://{bucket}/{key}")

@@ -17,6 +17,8 @@ from typing import BinaryIO, Protocol
 import pandas as pd
 import pyarrow.parquet as pq
 
+from pulso.layout import split_s3_uri, sse_kms
+
 S3_SCHEME = "s3://"
 _STREAM_BUFFER_BYTES = 1 << 20
 
@@ -61,11 +63,6 @@ def is_s3(uri: str) -> bool:
     return uri.startswith(S3_SCHEME)
 
 
-def split_s3_uri(uri: str) -> tuple[str, str]:
-    bucket, _, key = uri[len(S3_SCHEME) :].partition("/")
-    return bucket, key
-
-
 class _StreamingBodyReader(io.RawIOBase):
     """Adapts botocore's streaming body to `io.RawIOBase`, so it can be buffered and gzip-decoded lazily."""
 
@@ -94,7 +91,7 @@ class S3Store:
         self.session = boto3_session or boto3.Session()
         self._client = self.session.client("s3")
         # Buckets deny uploads without SSE-KMS headers; pass them explicitly when a key is configured.
-        self._put_kwargs = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key_id} if kms_key_id else {}
+        self._put_kwargs = sse_kms(kms_key_id)
 
     def list_objects(self, uri: str) -> list[StoredObject]:
         bucket, key = split_s3_uri(uri)

@@ -8,7 +8,8 @@ from typing import Any
 
 from glue_jobs.common.storage import ObjectStore, join_uri, read_bytes_if_exists
 from pulso.config import PulsoConfig
-from pulso.topics.category_map import EMBEDDER_FILE, LATEST, MAP_FILE, CategoryMap
+from pulso.layout import EMBEDDER_FILE, MAP_FILE
+from pulso.topics.category_map import CategoryMap
 from pulso.topics.embedders import Embedder, from_bytes
 
 log = logging.getLogger("pulso.topics")
@@ -18,7 +19,7 @@ ApprovedMap = tuple[CategoryMap, Embedder]
 
 def latest_pointer(store: ObjectStore, models_root: str, config: PulsoConfig) -> dict[str, Any] | None:
     """`topic-maps/latest.json` ({"version", "prefix"}), or None before the first approval."""
-    data = read_bytes_if_exists(store, join_uri(models_root, config.layout["topic_maps"], LATEST))
+    data = read_bytes_if_exists(store, join_uri(models_root, config.layout.topic_map_pointer))
     return None if data is None else json.loads(data)
 
 

@@ -59,18 +59,19 @@ class RunLayout:
     config: PulsoConfig
 
     def table_prefix(self, table_name: str) -> str:
-        table = self.config.table(table_name)
-        partitions = {"ingest_date": self.ingest_date, "run_id": self.run_id}
-        folders = [f"{name}={partitions[name]}" for name in table.partition_names]
-        return join_uri(self.root, table.prefix, *folders) + "/"
+        layout = self.config.layout
+        return (
+            join_uri(self.root, layout.table_partition(table_name, ingest_date=self.ingest_date, run_id=self.run_id))
+            + "/"
+        )
 
     @property
     def transform_input_prefix(self) -> str:
-        return join_uri(self.root, self.config.layout["transform_input"], f"run_id={self.run_id}") + "/"
+        return join_uri(self.root, self.config.layout.transform_input(self.run_id)) + "/"
 
     @property
     def manifest_uri(self) -> str:
-        return join_uri(self.root, self.config.layout["manifests"], f"run_id={self.run_id}", "manifest.json")
+        return join_uri(self.root, self.config.layout.manifest(self.run_id))
 
     def run_prefixes(self) -> list[str]:
         """Every prefix this run writes to (cleared first, so a retried run replaces, never duplicates)."""

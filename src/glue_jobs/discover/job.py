@@ -43,7 +43,7 @@ from pulso.catalog import register_partition
 from pulso.config import PulsoConfig
 from pulso.embeddings import EmbeddingsError
 from pulso.errors import AccountingError, InputError
-from pulso.topics.category_map import CLUSTERS_FILE, EMBEDDER_FILE
+from pulso.layout import CLUSTERS_FILE, EMBEDDER_FILE, RUN_REPORT, RUN_REPORT_DATA, SUMMARY
 from pulso.topics.embedders import GLOVE_MEAN, Embedder, TfidfSvdEmbedder, to_bytes
 from pulso.topics.proposals import approve_command, propose
 from pulso.topics.settings import TopicSettings
@@ -332,10 +332,6 @@ def run_discovery(job: DiscoveryJob, store: ObjectStore) -> dict[str, Any]:
     return summary
 
 
-def _prefix(job: DiscoveryJob, bucket: str, layout_key: str) -> str:
-    return join_uri(job.roots[bucket], job.config.layout[layout_key], f"run_id={job.run_id}") + "/"
-
-
 def _write_outputs(
     job: DiscoveryJob,
     store: ObjectStore,
@@ -349,7 +345,7 @@ def _write_outputs(
 ) -> dict[str, str]:
     """Pseudo-labels (replacing an earlier attempt's), the centroids and the embedder."""
     table = job.config.table(TABLE)
-    partition = join_uri(job.roots[table.bucket], table.prefix, f"run_id={job.run_id}") + "/"
+    partition = join_uri(job.roots[table.bucket], job.config.layout.table_partition(TABLE, run_id=job.run_id)) + "/"
     store.delete_prefix(partition)
     signatures = [clusters[label]["signature"] for label in labels]
     pseudo = pd.DataFrame({
@@ -363,7 +359,7 @@ def _write_outputs(
     })  # fmt: skip
     writer = TablePartWriter(store, partition, table)
     writer.write(pseudo, "part-00000")
-    discovery = _prefix(job, "models", "topic_discovery")
+    discovery = join_uri(job.roots["models"], job.config.layout.topic_discovery(job.run_id)) + "/"
     store.put_bytes(join_uri(discovery, EMBEDDER_FILE), to_bytes(embedder))
     clusters_doc = {
         "run_id": job.run_id,
@@ -379,15 +375,17 @@ def _write_outputs(
         "pseudo_labels": partition,
         "clusters": join_uri(discovery, CLUSTERS_FILE),
         "embedder": join_uri(discovery, EMBEDDER_FILE),
-        "report": join_uri(_prefix(job, "outputs", "topic_reports"), "report.html"),
+        "report": join_uri(job.roots["outputs"], job.config.layout.topic_report(job.run_id)),
     }
 
 
 def _write_report(job: DiscoveryJob, store: ObjectStore, report: dict[str, Any], summary: dict[str, Any]) -> None:
-    reports = _prefix(job, "outputs", "topic_reports")
-    store.put_bytes(join_uri(reports, "report.json"), json.dumps(report, indent=1).encode(), "application/json")
-    store.put_bytes(join_uri(reports, "report.html"), render_topic_report(report).encode(), "text/html")
-    store.put_bytes(join_uri(reports, "summary.json"), json.dumps(summary, indent=2).encode(), "application/json")
+    def uri(name: str) -> str:
+        return join_uri(job.roots["outputs"], job.config.layout.topic_report(job.run_id, name))
+
+    store.put_bytes(uri(RUN_REPORT_DATA), json.dumps(report, indent=1).encode(), "application/json")
+    store.put_bytes(uri(RUN_REPORT), render_topic_report(report).encode(), "text/html")
+    store.put_bytes(uri(SUMMARY), json.dumps(summary, indent=2).encode(), "application/json")
 
 
 def _summary(report: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,11 +14,14 @@ import pandas as pd
 from glue_jobs.common.storage import ObjectStore, join_uri, read_parquet_object
 from pulso.config import PulsoConfig
 from pulso.embeddings import find_embeddings, load_embeddings
+from pulso.layout import partition_value
 from pulso.topics.embedders import GloveMeanEmbedder
 
-_INGEST_DATE = re.compile(r"/ingest_date=(\d{4}-\d{2}-\d{2})/")
 MESSAGE_COLUMNS = ["message_id", "text", "text_clean"]
 PREDICTION_COLUMNS = ["message_id", "label", "predicted_at"]
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def window_dates(to_date: dt.date, days: int) -> tuple[str, str]:
@@ -30,9 +33,9 @@ def _parquet_in_window(store: ObjectStore, table_root: str, first: str, last: st
     """(object URI, ingest date) of every Parquet object of a table whose ingest_date is in [first, last]."""
     found = []
     for obj in store.list_objects(table_root):
-        match = _INGEST_DATE.search(obj.uri)
-        if obj.name.endswith(".parquet") and match and first <= match.group(1) <= last:
-            found.append((obj.uri, match.group(1)))
+        day = partition_value(obj.uri, "ingest_date")
+        if obj.name.endswith(".parquet") and day and _DATE.fullmatch(day) and first <= day <= last:
+            found.append((obj.uri, day))
     return sorted(found)
 
 
@@ -82,7 +85,7 @@ def stable_sample(messages: pd.DataFrame, size: int, seed: int) -> pd.DataFrame:
 
 def glove_embedder(store: ObjectStore, models_root: str, config: PulsoConfig, words: set[str]) -> GloveMeanEmbedder:
     """Mean-GloVe embedder over `words`, from the embeddings the training job reads (`embeddings/` in models)."""
-    prefix = join_uri(models_root, config.layout["embeddings"]) + "/"
+    prefix = join_uri(models_root, config.layout.embeddings) + "/"
     with tempfile.TemporaryDirectory(prefix="pulso-embeddings-") as folder:
         channel = Path(folder)
         for obj in store.list_objects(prefix):

@@ -56,6 +56,7 @@ from glue_jobs.publish.topic_assignment import TopicAssigner
 from pulso.catalog import register_partition
 from pulso.config import PulsoConfig
 from pulso.errors import AccountingError, InputError
+from pulso.layout import run_partition
 
 log = logging.getLogger("pulso.publish")
 
@@ -74,8 +75,6 @@ ARGUMENTS = {
     "models_root": Argument("root of the models bucket, for the approved topic map (none: no topics)", default=None),
 }
 # Layout keys (and their prefixes while pulso.json does not define them; an overlay may set them).
-ERRORS_LAYOUT = ("prediction_errors", "prediction-errors/")
-SUMMARIES_LAYOUT = ("prediction_manifests", "predictions-manifests/")
 
 
 @dataclass(frozen=True)
@@ -102,34 +101,30 @@ class PublishLayout:
     ingest_date: str
     config: PulsoConfig
 
-    def _prefix(self, key_and_default: tuple[str, str]) -> str:
-        key, default = key_and_default
-        return join_uri(self.root, self.config.layout.get(key, default), f"run_id={self.run_id}") + "/"
-
     @property
     def predictions_prefix(self) -> str:
         return RunLayout(self.root, self.run_id, self.ingest_date, self.config).table_prefix(TABLE)
 
     @property
     def errors_prefix(self) -> str:
-        return self._prefix(ERRORS_LAYOUT)
+        return join_uri(self.root, self.config.layout.prediction_errors_folder(self.run_id)) + "/"
 
     @property
     def errors_uri(self) -> str:
-        return join_uri(self.errors_prefix, "errors.jsonl")
+        return join_uri(self.root, self.config.layout.prediction_errors(self.run_id))
 
     @property
     def summary_prefix(self) -> str:
-        return self._prefix(SUMMARIES_LAYOUT)
+        return join_uri(self.root, self.config.layout.publish_summary_folder(self.run_id)) + "/"
 
     @property
     def summary_uri(self) -> str:
-        return join_uri(self.summary_prefix, "summary.json")
+        return join_uri(self.root, self.config.layout.publish_summary(self.run_id))
 
     def is_own_partition(self, uri: str) -> bool:
         """True for a predictions partition of this run under this root (any ingest date)."""
-        table_root = join_uri(self.root, self.config.table(TABLE).prefix) + "/"
-        return uri.startswith(table_root) and uri.rstrip("/").endswith(f"/run_id={self.run_id}")
+        table_root = join_uri(self.root, self.config.layout.table(TABLE)) + "/"
+        return uri.startswith(table_root) and (uri.rstrip("/") + "/").endswith("/" + run_partition(self.run_id))
 
 
 def build_job(args: Mapping[str, str | None], now: dt.datetime | None = None) -> PublishJob:

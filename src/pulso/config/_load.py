@@ -43,6 +43,7 @@ from pulso.config._model import (
 )
 from pulso.drift import DriftThresholds
 from pulso.errors import ConfigError
+from pulso.layout import Layout
 from pulso.topics.settings import EMBEDDINGS, PROJECTIONS, TopicSettings
 
 OVERLAY_ENV = "PULSO_CONFIG"
@@ -123,7 +124,7 @@ def effective_config(overlay: str | os.PathLike[str] | Mapping[str, Any] | None 
 
 def config_uri(config: PulsoConfig, account_id: str) -> str:
     """Where a deployment stores its effective configuration: `s3://<models bucket>/<layout.effective_config>`."""
-    return f"s3://{config.resource_name('buckets.models', account_id=account_id)}/{config.layout['effective_config']}"
+    return f"s3://{config.resource_name('buckets.models', account_id=account_id)}/{config.layout.effective_config}"
 
 
 def _read_text(uri: str, session: Any) -> str:
@@ -557,7 +558,11 @@ def build_config(data: Mapping[str, Any]) -> PulsoConfig:
         project=root.text("project"),
         environment=root.text("environment"),
         resources=resources.data,
-        layout=dict(layout.data),
+        layout=Layout(
+            dict(layout.data),
+            {name: spec.prefix for name, spec in tables.items()},
+            {name: tuple(spec.partition_names) for name, spec in tables.items()},
+        ),
         labels=labels,
         splits=_splits(root.child("splits")),
         profiles=profiles,

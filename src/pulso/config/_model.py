@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from pulso.drift import DriftThresholds
 from pulso.errors import ConfigError
+from pulso.layout import Layout
 from pulso.topics.settings import TopicSettings
 
 CANONICAL_FIELDS = ("message_id", "author_id", "created_at", "text", "label", "split")
@@ -206,7 +207,7 @@ class PulsoConfig:
     project: str
     environment: str
     resources: Mapping[str, object]
-    layout: Mapping[str, str]
+    layout: Layout  # every S3 key and prefix (pulso.layout)
     labels: LabelSpec
     splits: SplitSpec
     profiles: Mapping[str, SourceProfile]

@@ -25,9 +25,6 @@ if TYPE_CHECKING:
     import numpy as np
 
 OTHER = "other"
-# Files of the models bucket's topic-map layout: the pointer to the newest version, and each version's files.
-LATEST, MAP_FILE, EMBEDDER_FILE = "latest.json", "map.json", "embedder.npz"
-CLUSTERS_FILE = "clusters.json"  # a discovery run's clusters (centroids, thresholds), beside its embedder
 MAX_NAME_CHARS = 64
 _NAME = re.compile(r"^[^\x00-\x1f\x7f]+$")
 
@@ -134,11 +131,6 @@ def _centroids(clusters: Sequence[Mapping[str, Any]]) -> tuple[tuple[float, ...]
     if len({len(centroid) for centroid in centroids}) > 1 or not all(centroids):
         raise ValueError("centroids must be non-empty and of one dimension")
     return centroids
-
-
-def map_key(prefix: str, version: int) -> str:
-    """`topic-maps/v0007/` for version 7 (under the `topic_maps` layout prefix)."""
-    return f"{prefix}v{version:04d}/"
 
 
 def check_name(name: Any, where: str) -> str:
