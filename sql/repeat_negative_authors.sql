@@ -1,14 +1,4 @@
 -- Authors with repeated negative sentiment: per source and author, at least 2 messages predicted negative (each message once, with its latest prediction), with their messages, negative count and share, mean priority, last message time and their most urgent negative message; the top 500.
-WITH latest AS (
-    SELECT *
-    FROM (
-        SELECT
-            *,
-            row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC NULLS LAST, run_id DESC) AS recency
-        FROM predictions
-    ) AS ranked
-    WHERE recency = 1
-)
 SELECT
     m.source,
     m.author_id,
@@ -19,7 +9,7 @@ SELECT
     max(m.created_at) AS last_message_at,
     max(m.created_at) FILTER (WHERE p.label = -1) AS last_negative_at,
     max_by(m.text, p.priority) FILTER (WHERE p.label = -1) AS most_urgent_text
-FROM latest AS p
+FROM latest_predictions AS p
 JOIN messages AS m
     ON m.message_id = p.message_id
     AND m.run_id = p.run_id

@@ -1,14 +1,4 @@
 -- Predicted sentiment per day the messages were written (UTC) and per source, over every run: messages, counts and shares of negative, neutral and positive, mean priority. Each message counts once, with its latest prediction; messages without created_at fall under a NULL day.
-WITH latest AS (
-    SELECT *
-    FROM (
-        SELECT
-            *,
-            row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC NULLS LAST, run_id DESC) AS recency
-        FROM predictions
-    ) AS ranked
-    WHERE recency = 1
-)
 SELECT
     date(m.created_at) AS day,
     m.source,
@@ -20,7 +10,7 @@ SELECT
     round(CAST(count_if(p.label = 0) AS double) / count(*), 4) AS neutral_share,
     round(CAST(count_if(p.label = 1) AS double) / count(*), 4) AS positive_share,
     round(avg(p.priority), 2) AS mean_priority
-FROM latest AS p
+FROM latest_predictions AS p
 JOIN messages AS m
     ON m.message_id = p.message_id
     AND m.run_id = p.run_id

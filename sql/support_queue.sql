@@ -1,14 +1,4 @@
 -- The support queue: messages whose latest prediction is negative and from a run of the last 7 days, most urgent first (priority = 50 * (1 + p_negative - p_positive), so the most negative and most confident lead), each with its topic, text, author, time, source, model version and run; the top 100 (filter by topic with `pulso query support_queue --where topic=NAME`).
-WITH latest AS (
-    SELECT *
-    FROM (
-        SELECT
-            *,
-            row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC NULLS LAST, run_id DESC) AS recency
-        FROM predictions
-    ) AS ranked
-    WHERE recency = 1
-)
 SELECT
     p.priority,
     p.confidence,
@@ -22,7 +12,7 @@ SELECT
     p.model_version,
     p.run_id,
     p.predicted_at
-FROM latest AS p
+FROM latest_predictions AS p
 JOIN messages AS m
     ON m.message_id = p.message_id
     AND m.run_id = p.run_id

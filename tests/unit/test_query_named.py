@@ -21,7 +21,7 @@ import pytest
 from glue_jobs.common.writers import arrow_schema
 from pulso.config import PulsoConfig, load_config
 from pulso_local.query import named_queries
-from pulso_local.query.catalog import LATEST_PREDICTIONS
+from pulso_local.query.catalog import views
 from pulso_local.query.filters import NO_TOPIC_MAP
 from pulso_local.query.hints import tables_read
 from pulso_local.query.local import table_root
@@ -247,15 +247,24 @@ PER_MESSAGE = {"repeat_negative_authors", "sentiment_by_day", "support_queue"}
 PER_RUN = {"prediction_drift"}
 
 
-def test_every_query_reading_predictions_counts_per_message_with_the_same_latest_rule_or_per_run() -> None:
-    readers = {name for name, named in named_queries().items() if "predictions" in tables_read(named.sql)}
-    assert readers == PER_MESSAGE | PER_RUN
-    for name in PER_MESSAGE:
-        sql = named_queries()[name].sql
-        assert sql.split("\n", 1)[1].startswith(LATEST_PREDICTIONS), name  # the identical CTE, first
-        assert sql.count("FROM predictions") == 1, f"{name} reads predictions only through `latest`"
+def test_every_query_reading_predictions_counts_per_message_through_the_view_or_per_run() -> None:
+    queries = named_queries()
+    assert {name for name, named in queries.items() if "latest_predictions" in tables_read(named.sql)} == PER_MESSAGE
+    assert {name for name, named in queries.items() if "predictions" in tables_read(named.sql)} == PER_RUN
     for name in PER_RUN:
-        assert "GROUP BY run_id" in named_queries()[name].sql
+        assert "GROUP BY run_id" in queries[name].sql
+    assert set(views()) == {"latest_predictions"}
+    assert tables_read(views()["latest_predictions"].sql) == ["predictions"]
+
+
+def test_the_view_holds_one_row_per_message_its_latest_prediction(home: Path) -> None:
+    rows = query(home, "SELECT message_id, run_id, label, recency FROM latest_predictions")
+    latest = latest_predictions()
+    assert {row["message_id"]: (row["run_id"], row["label"]) for row in rows} == {
+        message: (run, label) for message, (run, label, _) in latest.items()
+    }
+    assert len(rows) == len(latest)
+    assert {row["recency"] for row in rows} == {1}
 
 
 # The same input run again (s2, later: some labels change), and s3 with s2's time (the greater run id wins) and a

@@ -2,10 +2,13 @@
 
 Terraform publishes the same files as Athena named queries, with that line as the description.
 
+The views: every `sql/views/<name>.sql`, a SELECT described the same way. Terraform creates each as an Athena view
+in the Glue Data Catalog and the local engine as a DuckDB view, from the same text.
+
 Re-running an input predicts its messages again, so `predictions` holds one row per message and run. A query that
-reports per message reads only each message's latest prediction: the newest `predicted_at`, ties broken by the
-greater `run_id` (`LATEST_PREDICTIONS`, the same text in each such file); older predictions stay queryable by
-`run_id`, and per-run queries (`prediction_drift`) read every run's own predictions.
+reports per message reads the view `latest_predictions` (each message's newest `predicted_at`, ties broken by the
+greater `run_id`); older predictions stay queryable by `run_id`, and per-run queries (`prediction_drift`) read
+every run's own predictions.
 """
 
 from __future__ import annotations
@@ -20,18 +23,7 @@ from pulso_local.query.hints import did_you_mean
 
 SQL_DIR = REPO_ROOT / "sql"
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")  # what Terraform accepts as a named query's file stem
-# Each message's latest prediction: the first CTE of every named query that reports per message.
-LATEST_PREDICTIONS = """WITH latest AS (
-    SELECT *
-    FROM (
-        SELECT
-            *,
-            row_number() OVER (PARTITION BY message_id ORDER BY predicted_at DESC NULLS LAST, run_id DESC) AS recency
-        FROM predictions
-    ) AS ranked
-    WHERE recency = 1
-)
-"""
+VIEWS_DIR = SQL_DIR / "views"
 
 
 @dataclass(frozen=True)
@@ -55,6 +47,11 @@ def named_queries(sql_dir: Path = SQL_DIR) -> dict[str, NamedQuery]:
         sql = path.read_text(encoding="utf-8")
         queries[path.stem] = NamedQuery(path.stem, describe(sql), sql, path)
     return queries
+
+
+def views(views_dir: Path = VIEWS_DIR) -> dict[str, NamedQuery]:
+    """Every view of `views_dir` (`<name>.sql`: a described SELECT) by name, in name order."""
+    return named_queries(views_dir)
 
 
 def resolve(name_or_sql: str, sql_dir: Path = SQL_DIR) -> tuple[str, str | None]:

@@ -1,4 +1,5 @@
-"""The local Athena: DuckDB over the workspace's mirror of the buckets, one view per configured table.
+"""The local Athena: DuckDB over the workspace's mirror of the buckets, one view per configured table and the
+views of sql/views/ over them.
 
 A table lives under `<workspace>/s3/<bucket>/<prefix>` exactly as the local runtime mirrors the emulated
 buckets (Parquet parts; JSON Lines for `runs`). Each view has the catalog's columns, CAST to the DuckDB type
@@ -19,6 +20,7 @@ from sqlglot.errors import ErrorLevel, ParseError, SqlglotError
 
 from pulso.config import PulsoConfig, TableSpec
 from pulso_local.account import ACCOUNT_ID
+from pulso_local.query.catalog import views
 from pulso_local.query.errors import QueryError, first_line
 from pulso_local.query.hints import unknown_name
 
@@ -82,6 +84,8 @@ def create_views(connection: duckdb.DuckDBPyConnection, home: Path, config: Puls
             except duckdb.Error as error:
                 raise QueryError(f"table {spec.name}: cannot read its files: {first_line(error)}") from None
         connection.execute(view_sql(spec, source, available))
+    for view in views().values():  # over the tables, as Athena's views over the catalog's tables
+        connection.execute(f"CREATE OR REPLACE VIEW {_quote(view.name)} AS {translate(view.sql)}")
 
 
 def connect(home: Path, config: PulsoConfig) -> duckdb.DuckDBPyConnection:
