@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import unicodedata
@@ -44,3 +45,41 @@ def test_unit_tests_need_no_emulator_terraform_or_browser() -> None:
         if any(token in (text := path.read_text(encoding="utf-8")) for token in _NOT_IN_UNIT_TESTS)
     }
     assert not offenders, f"move these tests to tests/emulated or tests/integration: {offenders}"
+
+
+# What spells an S3 key: a partition folder, a per-run object name, or a layout prefix looked up by name.
+_KEY_FRAGMENTS = ("run_id=", "ingest_date=")
+_KEY_NAMES = {"manifest.json", "summary.json", "report.html", "report.json", "errors.jsonl", "latest.json",
+              "sourcedir.tar.gz", "lambdas.zip", "map.json", "embedder.npz", "clusters.json"}  # fmt: skip
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    return {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+    }  # fmt: skip
+
+
+def s3_key_spellings(path: Path) -> list[str]:
+    """Where a module spells an S3 key itself instead of asking pulso.layout (strings other than docstrings)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _docstrings(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            if any(fragment in node.value for fragment in _KEY_FRAGMENTS) or node.value in _KEY_NAMES:
+                found.append(f"{node.lineno}: {node.value[:40]!r}")
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "layout":
+            found.append(f"{node.lineno}: layout[...]")
+    return found
+
+
+def test_no_module_but_the_layout_spells_an_s3_key() -> None:
+    offenders = {
+        path.relative_to(REPO_ROOT).as_posix(): found
+        for path in sorted((REPO_ROOT / "src").rglob("*.py"))
+        if path != REPO_ROOT / "src" / "pulso" / "layout.py" and (found := s3_key_spellings(path))
+    }
+    assert not offenders, f"use pulso.layout instead: {offenders}"

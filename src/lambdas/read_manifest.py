@@ -55,7 +55,7 @@ def read_manifest(manifest_uri: str, *, session: boto3.Session | None = None) ->
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     uri = event.get("manifest_uri")
     if not uri:
-        raise ValueError('event needs "manifest_uri": "s3://.../manifests/run_id=R/manifest.json"')
+        raise ValueError('event needs "manifest_uri": the s3:// URI of the run manifest the ETL job wrote')
     summary = read_manifest(uri)
     log("manifest read", manifest_uri=uri, run_id=summary["run_id"], totals=summary["totals"])
     return summary

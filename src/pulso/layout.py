@@ -20,6 +20,7 @@ SUMMARY = "summary.json"
 MANIFEST = "manifest.json"
 PREDICTION_ERRORS = "errors.jsonl"
 TRAINING_SOURCE = "sourcedir.tar.gz"
+LAMBDA_PACKAGE = "lambdas.zip"
 TOPIC_MAP_POINTER = "latest.json"  # under topic-maps/: which version is the newest
 MAP_FILE = "map.json"  # in a topic map version's folder
 EMBEDDER_FILE = "embedder.npz"  # in a topic map version's folder and a discovery run's folder
@@ -150,7 +151,7 @@ class Layout:
     @property
     def lambda_package(self) -> str:
         """`code/lambda/lambdas.zip`: the Lambda deployment package (one for every function)."""
-        return f"{self.code}lambda/lambdas.zip"
+        return f"{self.code}lambda/{LAMBDA_PACKAGE}"
 
     @property
     def training_source(self) -> str:

@@ -45,7 +45,7 @@ import boto3
 
 from glue_jobs import entry_module
 from pulso.config import CONFIG_URI_ENV, OVERLAY_ENV
-from pulso.layout import split_s3_uri, sse_kms
+from pulso.layout import TRAINING_SOURCE, split_s3_uri, sse_kms
 from pulso_local.emulator import JobFailedError, current_execution_name
 from pulso_local.job_logs import JobKey, JobLogs, JobOutput
 from training.sagemaker_env import channel_dir, write_hyperparameters
@@ -183,7 +183,7 @@ class EmulatedCompute:
         submit = json.loads(hyperparameters.get("sagemaker_submit_directory", '""'))
         if not submit:
             raise JobFailedError("ClientError: hyperparameter sagemaker_submit_directory is not set")
-        self.download_and_unpack(submit, destination.parent / "sourcedir.tar.gz", destination)
+        self.download_and_unpack(submit, destination.parent / TRAINING_SOURCE, destination)
         if not (destination / program).is_file():
             raise JobFailedError(f"ClientError: {program} is not in {submit}")
         return program, destination
