@@ -179,8 +179,10 @@ def test_invalid_sql_and_several_statements_are_query_errors() -> None:
 def test_an_unknown_table_names_the_known_tables_and_the_closest(tmp_path: Path, config: PulsoConfig) -> None:
     with pytest.raises(QueryError) as error:
         run_local("SELECT * FROM predictionz", home=tmp_path, config=config)
-    known = ", ".join(config.tables)
-    assert str(error.value) == f"unknown table 'predictionz'; known tables: {known} (did you mean predictions?)"
+    known = ", ".join([*config.tables, "latest_predictions"])  # the tables, then the views
+    assert str(error.value) == (
+        f"unknown table 'predictionz'; known tables: {known} (did you mean predictions or latest_predictions?)"
+    )
 
 
 def test_an_unknown_column_names_the_columns_of_the_tables_read(tmp_path: Path, config: PulsoConfig) -> None:
@@ -197,3 +199,17 @@ def test_other_duckdb_errors_are_one_line_without_the_engines_excerpt(tmp_path: 
         run_local("SELECT CAST(x AS integer) FROM (VALUES ('a')) AS t (x)", home=tmp_path, config=config)
     assert "\n" not in str(error.value)
     assert "LINE 1" not in str(error.value)
+
+
+def test_the_views_are_known_names_with_their_columns() -> None:
+    from pulso.config import load_config
+    from pulso_local.query.hints import unknown_name
+
+    config = load_config()
+    table = unknown_name("Table with name latest_prediction does not exist!", "SELECT 1", config)
+    assert table is not None
+    assert "did you mean latest_predictions" in table
+    column = unknown_name('Referenced column "recensy" not found', "SELECT recensy FROM latest_predictions", config)
+    assert column is not None
+    assert column.startswith("unknown column 'recensy'; columns of latest_predictions: message_id,")
+    assert column.endswith("run_id, recency (did you mean recency?)")

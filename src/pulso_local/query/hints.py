@@ -37,21 +37,43 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"did you mean {' or '.join(matches)}?" if matches else ""
 
 
+def relations(config: PulsoConfig) -> dict[str, list[str]]:
+    """The names a query can read, with their columns: the catalog's tables, then the views of sql/views/ (a view
+    over one table has that table's columns and its own)."""
+    from pulso_local.query.catalog import views
+
+    known = {
+        spec.name: [*spec.column_names, *(key.name for key in spec.partition_keys)] for spec in config.tables.values()
+    }
+    for name, view in views().items():
+        read = [table for table in tables_read(view.sql) if table in known]
+        known[name] = [column for table in read for column in known[table]] + _own_columns(view.sql)
+    return known
+
+
+def _own_columns(sql: str) -> list[str]:
+    """The columns a SELECT adds under an alias of its own (`row_number() OVER (...) AS recency`)."""
+    import sqlglot
+    from sqlglot import exp
+
+    return [alias.alias for alias in sqlglot.parse_one(sql, read="athena").find_all(exp.Alias)]
+
+
 def unknown_name(message: str, sql: str, config: PulsoConfig) -> str | None:
     """An engine error about an unknown table or column retold with the known tables or the columns of the tables
     the query reads (one line); None when the error is about something else or the query reads no such table."""
+    known = relations(config)
     table = _UNKNOWN_TABLE.search(message)
     if table:
         name = (table.group(1) or table.group(2)).replace('"', "").rsplit(".", 1)[-1]
-        hint = did_you_mean(name, config.tables)
-        return f"unknown table {name!r}; known tables: {', '.join(config.tables)}" + (f" ({hint})" if hint else "")
+        hint = did_you_mean(name, known)
+        return f"unknown table {name!r}; known tables: {', '.join(known)}" + (f" ({hint})" if hint else "")
     column = _UNKNOWN_COLUMN.search(message)
-    read = [config.tables[table] for table in tables_read(sql) if table in config.tables] if column else []
+    read = {table: known[table] for table in tables_read(sql) if table in known} if column else {}
     if column and read:
         name = next(group for group in column.groups() if group)
-        known = {spec.name: [*spec.column_names, *(key.name for key in spec.partition_keys)] for spec in read}
-        hint = did_you_mean(name, [known_column for columns in known.values() for known_column in columns])
-        listed = "; ".join(f"columns of {table}: {', '.join(columns)}" for table, columns in known.items())
+        hint = did_you_mean(name, [known_column for columns in read.values() for known_column in columns])
+        listed = "; ".join(f"columns of {table}: {', '.join(columns)}" for table, columns in read.items())
         return f"unknown column {name!r}; {listed}" + (f" ({hint})" if hint else "")
     return None
 
