@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -205,3 +206,9 @@ def test_every_reason_code_is_defined_once_with_its_rule() -> None:
         if f'"{code}"' in path.read_text(encoding="utf-8")
     }
     assert not spelled, spelled
+
+
+def test_the_data_contract_lists_every_reason_code_with_its_rule_in_order() -> None:
+    rows = re.findall(r"^\| `([a-z_]+)` \| (.+?) \|$", (REPO_ROOT / "docs" / "data-contract.md").read_text(), re.M)
+    documented = [(code, rule) for code, rule in rows if code in REASONS or code.startswith(("bad_", "missing_"))]
+    assert documented == [(reason.code, reason.rule) for reason in REASONS.values()]
