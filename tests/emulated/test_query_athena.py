@@ -78,7 +78,7 @@ def test_athena_unknown_tables_and_columns_name_the_catalogs_instead() -> None:
     table = Recorder(error=wr.exceptions.QueryFailed(
         "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.pulso_dev.predictionz' does not exist"))  # fmt: skip
     with pytest.raises(QueryError, match=r"^unknown table 'predictionz'; known tables: messages, .*predictions.*"
-                                         r" \(did you mean predictions\?\)$"):  # fmt: skip
+                                         r" \(did you mean predictions or latest_predictions\?\)$"):  # fmt: skip
         run_athena("SELECT * FROM predictionz", config=config, read_sql_query=table, account_id="1")
     column = Recorder(error=wr.exceptions.QueryFailed(
         "COLUMN_NOT_FOUND: line 1:8: Column 'p.lable' cannot be resolved or requester is not authorized"))  # fmt: skip

@@ -9,6 +9,7 @@ refuse every request. Everything else is applied as it would be on AWS.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -22,7 +23,9 @@ import boto3
 import pytest
 
 from pulso.config import load_config
+from pulso_local.account import view_table_input
 from pulso_local.image_uris import resolve_images
+from pulso_local.query.catalog import view_body, views
 from tests.conftest import REPO_ROOT, require_terraform
 from tests.emulated_aws_server import RELIED_ON, asl_diagnostics, emulated_aws_server
 
@@ -133,6 +136,13 @@ def test_dev_environment_applies_to_emulated_aws_without_drift(emulated_account:
     assert session.client("glue", endpoint_url=emulated_account).get_databases()["DatabaseList"] == []
 
 
+def presto_view(original_text: str) -> dict[str, Any]:
+    """The view definition inside `/* Presto View: <base64 JSON> */`."""
+    assert original_text.startswith("/* Presto View: "), original_text[:40]
+    assert original_text.endswith(" */"), original_text[-40:]
+    return json.loads(base64.b64decode(original_text[len("/* Presto View: ") : -len(" */")]))
+
+
 def _assert_deployed(endpoint: str, terraform: Terraform) -> None:
     """What the apply created, read back through the AWS APIs: names and schemas from the shared configuration."""
     config = load_config()
@@ -168,6 +178,17 @@ def _assert_deployed(endpoint: str, terraform: Terraform) -> None:
         described = glue.get_table(DatabaseName=name("glue_database"), Name=table.name)["Table"]
         assert [column["Name"] for column in described["StorageDescriptor"]["Columns"]] == list(table.column_names)
         assert [column["Name"] for column in described["PartitionKeys"]] == list(table.partition_names)
+    for view in config.views.values():  # the Athena view Terraform writes is the one the emulated account writes
+        described = glue.get_table(DatabaseName=name("glue_database"), Name=view.name)["Table"]
+        expected = view_table_input(
+            view, config.table(view.over), view_body(views()[view.name].sql), name("glue_database")
+        )
+        assert described["TableType"] == expected["TableType"] == "VIRTUAL_VIEW"
+        assert described["Parameters"] == expected["Parameters"]
+        assert presto_view(described["ViewOriginalText"]) == presto_view(expected["ViewOriginalText"])
+        assert [(c["Name"], c["Type"]) for c in described["StorageDescriptor"]["Columns"]] == [
+            (c["Name"], c["Type"]) for c in expected["StorageDescriptor"]["Columns"]
+        ]
 
     group = name("model_package_group")
     described_group = client("sagemaker").describe_model_package_group(ModelPackageGroupName=group)

@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -208,3 +209,18 @@ def test_the_effective_configuration_writer_records_its_inputs(
     assert effective_config_main(["--overlay", str(overlay), "--out", str(tmp_path / "bad.json")]) == 2
     assert capsys.readouterr().err.startswith("effective_config: config: profiles.x.format: must be one of")
     assert not (tmp_path / "bad.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("views", "problem"),
+    [
+        ({"v": {"over": "nope", "columns": []}}, "config: views.v.over: must be one of the tables"),
+        ({"runs": {"over": "predictions", "columns": []}}, "config: views.runs: a table has that name"),
+        ({"v": {"over": "runs", "columns": [], "sql": "x"}}, "config: views.v"),
+    ],
+)
+def test_a_bad_view_is_a_one_line_error(views: dict[str, Any], problem: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_config({"views": views})
+    assert str(error.value).startswith(problem)
+    assert "\n" not in str(error.value)

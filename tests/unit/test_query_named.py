@@ -375,3 +375,16 @@ def test_an_empty_filter_result_claims_nothing_when_the_column_has_more_values_t
 ) -> None:
     monkeypatch.setattr("pulso_local.query.filters.MAX_VALUES", 1)
     assert filtered(rerun_home, "support_queue", topic="Billing") == ([], [])
+
+
+def test_each_configured_view_has_its_file_reads_its_table_and_adds_its_columns() -> None:
+    from pulso.config import load_config
+    from pulso_local.query.hints import relations
+
+    config = load_config()
+    assert set(config.views) == set(views())
+    for name, view in config.views.items():
+        assert tables_read(views()[name].sql) == [view.over]
+        over = config.table(view.over)
+        own = [column.name for column in view.columns]
+        assert relations(config)[name] == [*over.column_names, *over.partition_names, *own]

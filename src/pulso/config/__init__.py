@@ -33,6 +33,7 @@ from pulso.config._model import (
     SplitSpec,
     TableSpec,
     TrainingSettings,
+    ViewSpec,
 )
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "SplitSpec",
     "TableSpec",
     "TrainingSettings",
+    "ViewSpec",
     "build_config",
     "config_uri",
     "deep_merge",

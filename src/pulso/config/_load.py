@@ -40,6 +40,7 @@ from pulso.config._model import (
     SplitSpec,
     TableSpec,
     TrainingSettings,
+    ViewSpec,
 )
 from pulso.drift import DriftThresholds
 from pulso.errors import ConfigError
@@ -255,6 +256,16 @@ def _table(name: str, node: _Node, buckets: Mapping[str, Any]) -> TableSpec:
     if duplicates:
         raise node.fail("columns", f"duplicate column {duplicates[0]!r}")
     return TableSpec(name, node.text("description", ""), bucket, prefix, columns, partitions)
+
+
+def _view(name: str, node: _Node, tables: Mapping[str, TableSpec]) -> ViewSpec:
+    node.only("over", "columns")
+    over = node.text("over")
+    if over not in tables:
+        raise node.fail("over", f"must be one of the tables {', '.join(tables)} (got {over!r})")
+    if name in tables:
+        raise ConfigError(f"config: views.{name}: a table has that name")
+    return ViewSpec(name, over, _columns(node, "columns"))
 
 
 def _labels(node: _Node) -> LabelSpec:
@@ -534,7 +545,7 @@ def build_config(data: Mapping[str, Any]) -> PulsoConfig:
     root = _Node(data, "")
     root.only(
         "project", "environment", "resources", "layout", "labels", "splits", "profiles",
-        "etl", "training", "pipeline", "topics", "tables",
+        "etl", "training", "pipeline", "topics", "tables", "views",
     )  # fmt: skip
     resources = root.child("resources")
     buckets = resources.child("buckets")
@@ -554,6 +565,8 @@ def build_config(data: Mapping[str, Any]) -> PulsoConfig:
     for required in ("messages", "quarantine", "predictions", "runs"):
         if required not in tables:
             raise ConfigError(f"config: tables.{required}: is required")
+    views_node = root.child("views") if "views" in root.data else _Node({}, "views")
+    views = {name: _view(name, _Node(views_node.data[name], f"views.{name}"), tables) for name in views_node.data}
     return PulsoConfig(
         project=root.text("project"),
         environment=root.text("environment"),
@@ -571,5 +584,6 @@ def build_config(data: Mapping[str, Any]) -> PulsoConfig:
         pipeline=_pipeline(root.child("pipeline"), resources.data),
         topics=_topics(root.child("topics")),
         tables=tables,
+        views=views,
         raw=data,
     )

@@ -45,6 +45,15 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class ViewSpec:
+    """A view over one table (`sql/views/<name>.sql`): that table's columns, then the view's own `columns`."""
+
+    name: str
+    over: str
+    columns: tuple[ColumnSpec, ...]
+
+
+@dataclass(frozen=True)
 class LabelClass:
     value: int
     name: str
@@ -216,6 +225,7 @@ class PulsoConfig:
     pipeline: PipelineSettings
     topics: TopicSettings
     tables: Mapping[str, TableSpec]
+    views: Mapping[str, ViewSpec] = field(default_factory=dict)
     raw: Mapping[str, object] = field(repr=False, compare=False, default_factory=dict)
 
     def profile(self, name: str) -> SourceProfile:

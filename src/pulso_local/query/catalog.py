@@ -54,6 +54,11 @@ def views(views_dir: Path = VIEWS_DIR) -> dict[str, NamedQuery]:
     return named_queries(views_dir)
 
 
+def view_body(sql: str) -> str:
+    """A view file's SELECT without its description line, as the view stores it (Terraform trims it the same way)."""
+    return re.sub(r"^--[^\n]*\n", "", sql).strip()
+
+
 def resolve(name_or_sql: str, sql_dir: Path = SQL_DIR) -> tuple[str, str | None]:
     """(SQL, query name or None): a named query by stem, a `.sql` file, or the text itself as ad-hoc SQL.
 
