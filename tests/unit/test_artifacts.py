@@ -13,12 +13,7 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-import boto3
-import pytest
-
-from pulso.config import load_config
 from pulso_local import artifacts
-from pulso_local.account import create_account
 from tests.conftest import REPO_ROOT
 
 # PEP 427: {distribution}-{version}(-{build tag})?-{python tag}-{abi tag}-{platform tag}.whl, with the
@@ -132,17 +127,3 @@ def test_the_lambda_zip_fits_a_direct_upload() -> None:
     unzipped = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(package)).infolist())
     assert len(package) < 50 * 1024 * 1024  # CodeSizeZipped: 50 MB for a direct upload
     assert unzipped < 262_144_000  # CodeSizeUnzipped: 250 MB with the layers (none here)
-
-
-@pytest.mark.slow
-def test_the_emulated_account_installs_the_wheel_terraform_uploads(aws: None) -> None:
-    account = create_account(load_config())
-    glue, s3 = boto3.client("glue"), boto3.client("s3")
-    jobs = glue.get_jobs()["Jobs"]
-    assert len(jobs) == 4
-    locations = {job["DefaultArguments"]["--extra-py-files"] for job in jobs}
-    assert len(locations) == 1
-    bucket, _, key = locations.pop().removeprefix("s3://").partition("/")
-    assert bucket == account.bucket("models")
-    assert key.rsplit("/", 1)[-1] == artifacts.glue_wheel_name()
-    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == artifacts.glue_wheel()
