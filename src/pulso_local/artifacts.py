@@ -33,6 +33,8 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from pulso.layout import LAMBDA_PACKAGE, TRAINING_SOURCE
+
 SRC = Path(__file__).resolve().parents[1]
 REPO_ROOT = SRC.parent
 LOCK_FILE = REPO_ROOT / "requirements.lock"
@@ -216,7 +218,7 @@ def clear_caches() -> None:
     _glue_wheel.cache_clear()
 
 
-ARTIFACTS = {"lambdas.zip": lambda_zip, glue_wheel_name(): glue_wheel, "sourcedir.tar.gz": training_source_dir}
+ARTIFACTS = {LAMBDA_PACKAGE: lambda_zip, glue_wheel_name(): glue_wheel, TRAINING_SOURCE: training_source_dir}
 
 
 def write_all(directory: Path) -> list[Path]:
