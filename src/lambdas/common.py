@@ -12,10 +12,9 @@ import boto3
 from botocore.exceptions import ClientError
 
 from pulso.config import PulsoConfig, load_config
-from pulso.layout import s3_uri, sse_kms
+from pulso.layout import s3_uri as s3_uri  # re-exported for the handlers
 from pulso.layout import split_s3_uri as parse_s3_uri
-
-__all__ = ["parse_s3_uri", "s3_uri", "sse_kms"]  # with the helpers below; from pulso.layout
+from pulso.layout import sse_kms as sse_kms  # re-exported for the handlers
 
 _MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
 

@@ -209,13 +209,9 @@ class Layout:
         """`transform-output/run_id=R/`: the Batch Transform output of a run."""
         return self._prefix("transform_output") + run_partition(run_id)
 
-    def publish_summaries(self) -> str:
-        """`predictions-manifests/`: the publish job's per-run summaries."""
-        return self._prefix("prediction_manifests")
-
     def publish_summary_folder(self, run_id: str) -> str:
-        """`predictions-manifests/run_id=R/`."""
-        return self.publish_summaries() + run_partition(run_id)
+        """`predictions-manifests/run_id=R/`: the publish job's summary of a run."""
+        return self._prefix("prediction_manifests") + run_partition(run_id)
 
     def publish_summary(self, run_id: str) -> str:
         """`predictions-manifests/run_id=R/summary.json`: what the publish job wrote for a run."""

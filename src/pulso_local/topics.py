@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from pulso.config import PulsoConfig
-from pulso.layout import RUN_REPORT_DATA
+from pulso.layout import RUN_REPORT, RUN_REPORT_DATA
 from pulso.topics.proposals import approve_command, draft_names, is_doubtful
 from pulso_local.reports import ReportNotFoundError, find_run_file, outputs_dir
 
@@ -38,14 +38,9 @@ class TopicsError(LookupError):
     """A discovery run or report that does not exist, or an approval that cannot be built."""
 
 
-def topic_reports_dir(home: Path, config: PulsoConfig) -> Path:
-    """Where the workspace keeps the topic discovery reports (one folder a discovery run)."""
-    return outputs_dir(home, config) / config.layout.topic_reports
-
-
-def topic_report_page(home: Path, config: PulsoConfig, run_id: str) -> Path:
-    """The HTML topic report of a discovery run in the workspace."""
-    return outputs_dir(home, config) / config.layout.topic_report(run_id)
+def topic_report_page(home: Path, config: PulsoConfig, run_id: str, name: str = RUN_REPORT) -> Path:
+    """A discovery run's topic report in the workspace (`report.html`, or `report.json`: the data behind it)."""
+    return outputs_dir(home, config) / config.layout.topic_report(run_id, name)
 
 
 def find_report(home: Path, config: PulsoConfig, run_id: str | None = None) -> dict[str, Any]:

@@ -318,12 +318,13 @@ def test_the_draft_hint_quotes_the_path(tmp_path) -> None:
 
 
 def test_pulso_topics_approve_without_names_exits_2_with_one_line(tmp_path, monkeypatch, capsys) -> None:
+    from pulso.layout import RUN_REPORT_DATA
     from pulso_local import cli
-    from pulso_local.topics import topic_reports_dir
+    from pulso_local.topics import topic_report_page
 
-    folder = topic_reports_dir(tmp_path, load_config()) / "run_id=topics-1"
-    folder.mkdir(parents=True)
-    (folder / "report.json").write_text(json.dumps(review_report()))
+    report = topic_report_page(tmp_path, load_config(), "topics-1", RUN_REPORT_DATA)
+    report.parent.mkdir(parents=True)
+    report.write_text(json.dumps(review_report()))
     monkeypatch.setenv("PULSO_HOME", str(tmp_path))
     assert cli.main(["topics", "approve", "--by", "ana"]) == 2
     captured = capsys.readouterr()
