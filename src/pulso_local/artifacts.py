@@ -4,19 +4,27 @@
   requirements.lock (boto3, botocore and their dependencies, copied from the installed distributions). The
   python3.12 runtime's own boto3 depends on the Region and changes over time, and approve_topics needs S3
   conditional writes (`IfNoneMatch`); Lambda imports from the package before the runtime's libraries.
-- `pulso_glue-<version>-py3-none-any.whl`: `glue_jobs/` and `pulso/` (with `pulso/config/pulso.json`) as a wheel
-  (PEP 427) without dependencies, which the Glue Python shell 3.9 jobs get in `--extra-py-files` (Glue installs
-  it with pip; Python 3.9 shell jobs take no `.egg`). setuptools builds it from a small generated project.
+- `pulso_glue-<version>-py3-none-any.whl`: `glue_jobs/` and `pulso/` (with `pulso/config/pulso.json` and the
+  reports' Jinja2 templates `glue_jobs/*/templates/*.j2`) as a wheel (PEP 427) without dependencies, which the
+  Glue Python shell 3.9 jobs get in `--extra-py-files` (Glue installs it with pip; Python 3.9 shell jobs take no
+  `.egg`). setuptools builds it from a small generated project.
+- `markupsafe-<version>-py3-none-any.whl` and `jinja2-<version>-py3-none-any.whl`: the reports' template engine,
+  which the 'analytics' library set lacks, as pure-Python wheels at the versions of requirements.lock, made from
+  the installed distributions (no download, no build). They go in `--extra-py-files` before the Glue wheel
+  (`glue_wheel_names()`): Python shell jobs cannot install a wheel from S3 with `--additional-python-modules`, and
+  fetching from PyPI at job start would need internet. MarkupSafe's wheel leaves out its optional C speedups
+  (built for this machine's Python, not Glue's 3.9): MarkupSafe then escapes in pure Python (`markupsafe._native`).
 - `sourcedir.tar.gz`: the SageMaker training source directory: `train.py` at the top, `training/`,
   `inference/` and `pulso/` beside it.
 
 Builds are reproducible (fixed timestamps and modes, sorted entries), so Terraform sees a change only when the
 code changes; a process keeps each build for as long as its sources stay the same. `python -m
-pulso_local.artifacts DIR` writes the three files into DIR (`make artifacts`).
+pulso_local.artifacts DIR` writes the files into DIR (`make artifacts`).
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import gzip
 import hashlib
@@ -38,7 +46,7 @@ from pulso.layout import LAMBDA_PACKAGE, TRAINING_SOURCE
 SRC = Path(__file__).resolve().parents[1]
 REPO_ROOT = SRC.parent
 LOCK_FILE = REPO_ROOT / "requirements.lock"
-_SUFFIXES = (".py", ".json")
+_SUFFIXES = (".py", ".json", ".j2")  # sources, bundled configuration, report templates
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _SOURCE_DATE_EPOCH = "315532800"  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 
@@ -51,6 +59,12 @@ LAMBDA_UNZIPPED_LIMIT = 262_144_000
 
 GLUE_PACKAGES = ("glue_jobs", "pulso")
 GLUE_DISTRIBUTION = "pulso_glue"
+# Third-party libraries of the Glue jobs that the 'analytics' library set lacks, in install order (Jinja2 needs
+# MarkupSafe): shipped as pure-Python wheels beside the Glue wheel.
+GLUE_DEPENDENCIES = ("MarkupSafe", "Jinja2")
+# Compiled modules a dependency may leave out because it falls back to pure Python without them.
+_OPTIONAL_SPEEDUPS = {"markupsafe": ("markupsafe/_speedups.",)}
+_EXTENSION_SUFFIXES = (".so", ".pyd", ".c", ".h")
 _INSTALL_RECORDS = {"INSTALLER", "REQUESTED", "RECORD", "direct_url.json"}  # written by the installer, not shipped
 _GLUE_PYPROJECT = """\
 [build-system]
@@ -62,13 +76,16 @@ name = "{name}"
 version = "{version}"
 description = "Pulso's Glue job code and shared package, for AWS Glue Python shell 3.9 (--extra-py-files)."
 requires-python = ">=3.9"
-# No dependencies: the Glue 'analytics' library set provides them, and pip must never fetch anything there.
+# No dependencies: the Glue 'analytics' library set provides them, and the wheels beside this one in
+# --extra-py-files (MarkupSafe, Jinja2); pip must never fetch anything there.
 
 [tool.setuptools.packages.find]
 include = ["glue_jobs*", "pulso*"]
 
 [tool.setuptools.package-data]
 pulso = ["config/*.json"]
+"glue_jobs.report" = ["templates/*.j2"]
+"glue_jobs.discover" = ["templates/*.j2"]
 """
 
 
@@ -91,12 +108,17 @@ def _digest(packages: tuple[str, ...]) -> str:
 
 
 def _zip(entries: Iterable[tuple[str, Path]]) -> bytes:
+    return _zip_members((name, path.read_bytes()) for name, path in sorted(entries))
+
+
+def _zip_members(members: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip of (name, content) in the given order, with a fixed date and mode."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, path in sorted(entries):
+        for name, data in members:
             info = zipfile.ZipInfo(name, date_time=_EPOCH)
             info.external_attr = 0o644 << 16
-            archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+            archive.writestr(info, data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -199,6 +221,60 @@ def _glue_wheel(sources_digest: str, version: str) -> bytes:
         return (out / built).read_bytes()
 
 
+def _wheel_stem(name: str) -> str:
+    """A distribution name as a wheel file name writes it: runs of -_. as one _, lower case."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def glue_dependency_wheel_name(name: str) -> str:
+    """The PEP 427 file name of the pure-Python wheel of `name` (one of GLUE_DEPENDENCIES) at its locked version."""
+    return f"{_wheel_stem(name)}-{locked_versions((name,))[name]}-py3-none-any.whl"
+
+
+def glue_wheel_names() -> list[str]:
+    """The wheels the Glue jobs get in `--extra-py-files`, in install order: the dependencies, then the Glue wheel."""
+    return [glue_dependency_wheel_name(name) for name in GLUE_DEPENDENCIES] + [glue_wheel_name()]
+
+
+def glue_dependency_wheel(name: str) -> bytes:
+    """The pure-Python wheel of the installed distribution `name` (one of GLUE_DEPENDENCIES) at its locked version."""
+    return _glue_dependency_wheel(name, locked_versions((name,))[name])
+
+
+def _record_hash(data: bytes) -> str:
+    digest = hashlib.sha256(data).digest()
+    return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+@functools.lru_cache(maxsize=4)
+def _glue_dependency_wheel(name: str, version: str) -> bytes:
+    """The installed files (packages, licence, metadata) as a wheel tagged py3-none-any, with a new WHEEL and RECORD;
+    compiled modules are left out where the distribution works without them, any other is an error."""
+    optional = _OPTIONAL_SPEEDUPS.get(_normalised(name), ())
+    members: dict[str, bytes] = {}
+    dist_info = ""
+    for member, path in _distribution_files(name, version):
+        if optional and member.startswith(optional):
+            continue  # the speedups' binary, source and stub
+        if member.endswith(_EXTENSION_SUFFIXES):
+            raise RuntimeError(f"{name} {version} has the compiled module {member}: it cannot ship as pure Python")
+        if member.split("/")[0].endswith(".dist-info"):
+            dist_info = member.split("/")[0]
+            if member == f"{dist_info}/WHEEL":
+                continue
+        members[member] = path.read_bytes()
+    if not dist_info:
+        raise RuntimeError(f"the installed distribution {name} has no .dist-info")
+    members[f"{dist_info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: pulso_local.artifacts (from the installed distribution)\n"
+        b"Root-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    record = [f"{member},{_record_hash(data)},{len(data)}" for member, data in sorted(members.items())]
+    record.append(f"{dist_info}/RECORD,,")
+    entries = [*sorted(members.items()), (f"{dist_info}/RECORD", ("\n".join(record) + "\n").encode())]
+    return _zip_members(entries)
+
+
 def training_source_dir() -> bytes:
     tar_bytes = io.BytesIO()
     with tarfile.open(fileobj=tar_bytes, mode="w") as archive:
@@ -216,9 +292,13 @@ def clear_caches() -> None:
     """Forget the builds this process keeps (a test that checks a fresh build gives the same bytes)."""
     _lambda_zip.cache_clear()
     _glue_wheel.cache_clear()
+    _glue_dependency_wheel.cache_clear()
 
 
 ARTIFACTS = {LAMBDA_PACKAGE: lambda_zip, glue_wheel_name(): glue_wheel, TRAINING_SOURCE: training_source_dir}
+ARTIFACTS.update(
+    {glue_dependency_wheel_name(name): functools.partial(glue_dependency_wheel, name) for name in GLUE_DEPENDENCIES}
+)
 
 
 def write_all(directory: Path) -> list[Path]:

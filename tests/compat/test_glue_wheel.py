@@ -1,6 +1,8 @@
-"""The Glue jobs must run from the wheel alone, as Glue runs them: Python shell 3.9, the 'analytics' library set
-preinstalled, the wheel from `--extra-py-files` installed with pip, the job script fetched on its own and run
-with no PYTHONPATH, outside any checkout.
+"""The Glue jobs must run from the wheels alone, as Glue runs them: Python shell 3.9, the 'analytics' library set
+preinstalled, the wheels of `--extra-py-files` (MarkupSafe, Jinja2, then the Glue wheel) installed with pip, the
+job script fetched on its own and run with no PYTHONPATH, outside any checkout. The reports render there from the
+packaged templates, with MarkupSafe's pure-Python escaping; they also render with the wheels put on `sys.path` as
+they are (zip imports), should Glue do that instead of installing them.
 
 The interpreter is a clean virtual environment made in tmp with the Python 3.9 of `.venv-glue39` (`make glue39`,
 passed as PULSO_GLUE39_PYTHON; see test_publish_python39.py); the wheel is the one `make artifacts` writes.
@@ -13,6 +15,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -38,13 +41,43 @@ def site_packages(python: str | Path, cwd: Path) -> Path:
     return Path(result.stdout.strip())
 
 
+def write_wheels(folder: Path) -> list[Path]:
+    """The wheels of `--extra-py-files`, in their order, as `make artifacts` writes them."""
+    paths = []
+    for name in artifacts.glue_wheel_names():
+        path = folder / name
+        path.write_bytes(artifacts.ARTIFACTS[name]())
+        paths.append(path)
+    return paths
+
+
+# Renders both reports with hostile text and prints what the tests check (run under Python 3.9).
+RENDER_REPORTS = """
+import json, sys
+import jinja2, markupsafe
+from glue_jobs.report.html import ReportData, render_report
+from glue_jobs.discover.topic_report import render_topic_report
+hostile = "<script>alert(1)</script> & 'quotes'"
+run = render_report(ReportData(run={"run_id": "r-1", "status": "FAILED"}, failure=hostile,
+                                support_queue=[{"priority": 0.9, "label_name": "negative", "text": hostile}]))
+topics = render_topic_report({"run_id": "t-1", "clusters": [{"cluster": 0, "size": 3, "proposed_name": hostile,
+                              "representatives": [{"text": hostile, "distance": 0.1}]}]})
+print(json.dumps({
+    "python": sys.version_info[:2], "jinja2": jinja2.__version__,
+    "files": [jinja2.__file__, markupsafe.__file__, sys.modules["glue_jobs.report.html"].__file__],
+    "speedups": "markupsafe._speedups" in sys.modules,
+    "run_sections": run.count("<section "), "topic_sections": topics.count("<section "),
+    "raw_script": "<script" in run + topics, "escaped": run.count("&lt;script&gt;") + topics.count("&lt;script&gt;"),
+}))
+"""
+
+
 @pytest.fixture(scope="module")
 def glue_python(python39: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:  # noqa: F811
     """A clean Python 3.9 environment with the analytics library set visible and the wheel installed: its
     interpreter and its site-packages."""
     root = tmp_path_factory.mktemp("glue-python-shell")
-    wheel = root / artifacts.glue_wheel_name()
-    wheel.write_bytes(artifacts.glue_wheel())
+    wheels = write_wheels(root)
     venv = root / "venv"
     created = run([python39, "-m", "venv", str(venv)], root)
     assert created.returncode == 0, created.stderr
@@ -57,7 +90,7 @@ def glue_python(python39: str, tmp_path_factory: pytest.TempPathFactory) -> tupl
     own = site_packages(python, root)
     (own / "glue-analytics-library-set.pth").write_text(f"{site_packages(python39, root)}\n")
     installed = run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--no-cache-dir",
-                     "--disable-pip-version-check", str(wheel)], root)  # fmt: skip
+                     "--disable-pip-version-check", *map(str, wheels)], root)  # fmt: skip
     assert installed.returncode == 0, installed.stdout + installed.stderr
     return python, own
 
@@ -115,3 +148,37 @@ def test_the_etl_job_script_runs_end_to_end_from_the_wheel(glue_python: tuple[Pa
     assert len(messages) == manifest["totals"]["curated"]
     shards = [Path(uri).read_text("utf-8").splitlines() for uri in manifest["outputs"]["transform_input_shards"]]
     assert sum(len(lines) for lines in shards) == manifest["outputs"]["transform_input_records"] > 0
+
+
+def check_rendered(found: dict[str, Any]) -> None:
+    assert found["python"] == [3, 9]
+    assert found["jinja2"] == artifacts.locked_versions(("Jinja2",))["Jinja2"]
+    assert found["speedups"] is False  # MarkupSafe escapes in pure Python on Glue
+    assert (found["run_sections"], found["topic_sections"]) == (6, 6)  # the header is not a <section>
+    assert found["raw_script"] is False
+    assert found["escaped"] >= 4  # failure cause, queue message, proposed name, representative
+
+
+def test_the_reports_render_from_the_installed_wheels(glue_python: tuple[Path, Path], tmp_path: Path) -> None:
+    python, own = glue_python
+    result = run([str(python), "-c", RENDER_REPORTS], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout)
+    assert all(Path(file).is_relative_to(own) for file in found["files"]), found["files"]
+    check_rendered(found)
+
+
+def test_the_reports_render_from_the_wheels_on_the_path_as_zips(python39: str, tmp_path: Path) -> None:  # noqa: F811
+    """Should Glue put the `--extra-py-files` wheels on sys.path as they are: zip imports, templates read from the
+    zip by PackageLoader."""
+    wheels = write_wheels(tmp_path)
+    code = f"import sys\nsys.path[:0] = {[str(path) for path in wheels]!r}\n" + RENDER_REPORTS
+    result = run([python39, "-c", code], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout)
+    # jinja2, markupsafe and glue_jobs.report.html, each imported from inside its wheel
+    expected = [wheels[1], wheels[0], wheels[2]]
+    assert [file.startswith(f"{path}/") for file, path in zip(found["files"], expected, strict=True)] == [True] * 3, (
+        found
+    )
+    check_rendered(found)

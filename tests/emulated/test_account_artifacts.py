@@ -18,7 +18,10 @@ def test_the_emulated_account_installs_the_wheel_terraform_uploads(aws: None) ->
     assert len(jobs) == 4
     locations = {job["DefaultArguments"]["--extra-py-files"] for job in jobs}
     assert len(locations) == 1
-    bucket, _, key = locations.pop().removeprefix("s3://").partition("/")
-    assert bucket == account.bucket("models")
-    assert key.rsplit("/", 1)[-1] == artifacts.glue_wheel_name()
-    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == artifacts.glue_wheel()
+    uris = locations.pop().split(",")
+    assert [uri.rsplit("/", 1)[-1] for uri in uris] == artifacts.glue_wheel_names()
+    builds = [*(artifacts.glue_dependency_wheel(name) for name in artifacts.GLUE_DEPENDENCIES), artifacts.glue_wheel()]
+    for uri, build in zip(uris, builds, strict=True):
+        bucket, _, key = uri.removeprefix("s3://").partition("/")
+        assert bucket == account.bucket("models")
+        assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == build

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib.metadata
 import io
 import json
@@ -12,6 +14,8 @@ import sys
 import tarfile
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from pulso_local import artifacts
 from tests.conftest import REPO_ROOT
@@ -51,6 +55,15 @@ def test_each_artifact_holds_what_its_runtime_imports() -> None:
     glue = set(zipfile.ZipFile(io.BytesIO(artifacts.glue_wheel())).namelist())
     jobs = {f"glue_jobs/{job}/job.py" for job in ("etl", "publish", "report", "discover")}
     assert {*jobs, "pulso/__init__.py", "pulso/config/pulso.json"} <= glue
+    templates = {
+        path.relative_to(REPO_ROOT / "src").as_posix()
+        for path in (REPO_ROOT / "src").glob("glue_jobs/*/templates/*.j2")
+    }
+    assert {
+        "glue_jobs/report/templates/run_report.html.j2",
+        "glue_jobs/discover/templates/topic_report.html.j2",
+    } <= templates
+    assert templates <= glue  # the reports' templates, which PackageLoader reads from the installed package
     assert not any(name.startswith(("lambdas/", "pulso_local/", "training/")) or "__pycache__" in name for name in glue)
     with tarfile.open(fileobj=io.BytesIO(artifacts.training_source_dir()), mode="r:gz") as archive:
         names = set(archive.getnames())
@@ -83,6 +96,11 @@ def test_terraform_deploys_the_wheel_make_artifacts_writes() -> None:
     dev = (REPO_ROOT / "terraform" / "environments" / "dev" / "main.tf").read_text()
     line = rf'shared_package_wheel_path\s*=\s*"\$\{{local\.artifacts\}}/{re.escape(artifacts.glue_wheel_name())}"'
     assert re.search(line, dev), line
+    listed = re.search(r"dependency_wheel_paths\s*=\s*\[(?P<paths>[^\]]*)\]", dev)
+    assert listed, "the dev root must pass dependency_wheel_paths"
+    paths = re.findall(r'"\$\{local\.artifacts\}/([^"]+)"', listed["paths"])
+    # The wheels make artifacts writes, in the order --extra-py-files installs them.
+    assert [*paths, artifacts.glue_wheel_name()] == artifacts.glue_wheel_names()
 
 
 def test_the_lambda_sdk_is_boto3_with_its_whole_runtime_closure_at_the_locked_versions() -> None:
@@ -127,3 +145,54 @@ def test_the_lambda_zip_fits_a_direct_upload() -> None:
     unzipped = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(package)).infolist())
     assert len(package) < 50 * 1024 * 1024  # CodeSizeZipped: 50 MB for a direct upload
     assert unzipped < 262_144_000  # CodeSizeUnzipped: 250 MB with the layers (none here)
+
+
+@pytest.mark.parametrize("name", artifacts.GLUE_DEPENDENCIES)
+def test_the_glue_dependencies_are_pure_python3_wheels_at_the_locked_versions(name: str) -> None:
+    """Jinja2 and MarkupSafe, which the analytics library set lacks, as wheels pip installs offline."""
+    version = artifacts.locked_versions((name,))[name]
+    wheel_name = artifacts.glue_dependency_wheel_name(name)
+    match = PEP427_PURE_PY3.fullmatch(wheel_name)
+    assert match, wheel_name
+    assert (match["name"], match["version"]) == (name.lower(), version)
+    data = artifacts.glue_dependency_wheel(name)
+    assert artifacts.ARTIFACTS[wheel_name]() == data
+    wheel = zipfile.ZipFile(io.BytesIO(data))
+    assert wheel.testzip() is None
+    dist_info = f"{match['name']}-{version}.dist-info"
+    metadata = wheel.read(f"{dist_info}/METADATA").decode().splitlines()
+    assert f"Version: {version}" in metadata
+    tags = wheel.read(f"{dist_info}/WHEEL").decode().splitlines()
+    assert "Root-Is-Purelib: true" in tags
+    assert [tag for tag in tags if tag.startswith("Tag:")] == ["Tag: py3-none-any"]
+    names = wheel.namelist()
+    assert names[-1] == f"{dist_info}/RECORD"
+    assert not [entry for entry in names if entry.endswith((".so", ".pyd", ".c", ".pyc"))]
+    assert f"{name.lower()}/__init__.py" in names
+    # RECORD lists every other file with its sha256 and size, as pip checks them.
+    record = {}
+    for line in wheel.read(f"{dist_info}/RECORD").decode().splitlines():
+        path, digest, size = line.rsplit(",", 2)
+        record[path] = (digest, size)
+    assert record.pop(f"{dist_info}/RECORD") == ("", "")
+    assert sorted(record) == sorted(names[:-1])
+    for path, (digest, size) in record.items():
+        content = wheel.read(path)
+        expected = base64.urlsafe_b64encode(hashlib.sha256(content).digest()).rstrip(b"=").decode()
+        assert (digest, int(size)) == (f"sha256={expected}", len(content)), path
+    assert {info.date_time for info in wheel.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert {info.external_attr >> 16 & 0o777 for info in wheel.infolist()} == {0o644}
+
+
+def test_markupsafe_ships_its_pure_python_escaping_without_the_speedups() -> None:
+    names = zipfile.ZipFile(io.BytesIO(artifacts.glue_dependency_wheel("MarkupSafe"))).namelist()
+    assert "markupsafe/_native.py" in names
+    assert not [entry for entry in names if entry.startswith("markupsafe/_speedups")]
+
+
+def test_the_glue_jobs_get_the_dependencies_before_the_shared_code() -> None:
+    assert artifacts.glue_wheel_names() == [
+        *(artifacts.glue_dependency_wheel_name(name) for name in artifacts.GLUE_DEPENDENCIES),
+        artifacts.glue_wheel_name(),
+    ]
+    assert [name.split("-")[0] for name in artifacts.glue_wheel_names()] == ["markupsafe", "jinja2", "pulso_glue"]

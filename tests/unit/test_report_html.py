@@ -1,8 +1,11 @@
-"""The run report (glue_jobs.report.html) and its charts (glue_jobs.report.svg_charts): one self-contained, well-formed
-HTML page that shows the input's numbers, escapes every piece of user text and says why a section is missing.
+"""The run report (glue_jobs.report.html), its view model (glue_jobs.report.view) and its charts
+(glue_jobs.report.svg_charts, drawn by the template macro of glue_jobs.report.templating.render_chart): one
+self-contained, well-formed HTML page that shows the input's numbers, escapes every piece of user text and says why
+a section is missing.
 
 The page is parsed with `html.parser` into a small tree, so the tests look at elements and their text, not at
-substrings of the markup; expected values are written from the inputs, never copied from the output.
+substrings of the markup; expected values are written from the inputs, never copied from the output. The view
+model's tests call its pure functions without rendering.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from typing import Any
 
+import jinja2
 import pytest
 
 from glue_jobs.report import svg_charts
@@ -28,6 +32,8 @@ from glue_jobs.report.html import (
     render_report,
     shorten,
 )
+from glue_jobs.report.templating import environment, render, render_chart
+from glue_jobs.report.view import Missing, run_report_view
 
 SECTION_IDS = ["run", "summary", "quarantine", "evaluation", "sentiment", "support-queue", "drift"]
 BLOCKS = {"div", "p", "li", "ul", "ol", "details", "summary", "dl", "dt", "dd", "figure", "figcaption"}
@@ -866,7 +872,9 @@ def test_shorten_cuts_at_a_word_boundary() -> None:
 # ---------------------------------------------------------------------------------------------- charts
 
 
-def chart_root(svg: str) -> Node:
+def chart_root(chart: svg_charts.Chart | str) -> Node:
+    """A chart's geometry drawn by the template macro (or its SVG already drawn), parsed."""
+    svg = chart if isinstance(chart, str) else render_chart(chart)
     builder = TreeBuilder()
     builder.feed(svg)
     builder.close()
@@ -938,7 +946,7 @@ def test_stacked_segments_add_up_to_the_column() -> None:
 
 
 def test_chart_labels_and_titles_are_escaped() -> None:
-    svg = svg_charts.vertical_bars([HOSTILE], [1], title=HOSTILE)
+    svg = render_chart(svg_charts.vertical_bars([HOSTILE], [1], title=HOSTILE))
     assert "<script" not in svg
     assert "<img" not in svg
     root = chart_root(svg)
@@ -954,3 +962,64 @@ def test_mismatched_lengths_are_a_programming_error() -> None:
 @pytest.mark.parametrize(("maximum", "expected"), [(0, [0, 1]), (432, [0, 100, 200, 300, 400, 500]), (3, [0, 1, 2, 3])])
 def test_nice_ticks(maximum: float, expected: list[float]) -> None:
     assert svg_charts.nice_ticks(maximum, integer=True) == expected
+
+
+# ---------------------------------------------------------------------------------------------- view model
+
+
+def test_the_view_model_formats_every_section_without_rendering() -> None:
+    view = run_report_view(full_data())
+    assert view.title == "Pulso run run-42"
+    assert view.generated == " at 2026-11-20 11:05:00 UTC"
+    assert [kpi.value for kpi in view.summary.kpis] == ["12,345", "11,000", "1,111", "234", "6,789", "10,987"]
+    assert view.summary.check.verdict.label == "holds"
+    assert [(row.name, row.folder) for row in view.summary.objects] == [
+        ("a.csv", "s3://raw/incoming/batch-7/"),
+        ("b.jsonl", "s3://raw/incoming/batch-7/"),
+    ]
+    assert [(row.reason, row.count, row.share) for row in view.quarantine.rows] == [
+        ("missing_text", "1,000", "90.0%"),
+        ("bad_label", "111", "10.0%"),
+    ]
+    assert view.evaluation.missing is None
+    assert view.evaluation.confusion is not None
+    cells = [mark for mark in view.evaluation.confusion.chart.marks if isinstance(mark, svg_charts.Group)]
+    assert len(cells) == 9
+    assert [figure.chart.cls for figure in view.evaluation.figures] == ["chart-hbars", "chart-line"]
+    assert [row.total for row in view.sentiment.days] == ["10", "8,000", "8"]
+    assert [row.rank for row in view.queue.rows] == ["1", "2"]
+    assert view.queue.rows[1].created is None
+    assert view.queue.rows[1].created_text == "—"
+    assert [(check.name, check.breached) for check in view.drift.checks] == [
+        ("label_mix", True),
+        ("mean_tokens", False),
+    ]
+    assert view.header.drift_warnings is None
+
+
+def test_the_view_model_keeps_texts_raw_and_says_why_parts_are_missing() -> None:
+    view = run_report_view(hostile_data())
+    assert view.header.failure == HOSTILE  # the template escapes; the view model never does
+    assert view.queue.rows[0].author == HOSTILE
+    empty = run_report_view(ReportData(run={}, missing={"drift": "lost"}))
+    assert empty.title == "Pulso run (unknown id)"
+    assert empty.drift.missing == Missing("lost")
+    assert empty.evaluation.missing == Missing("no evaluation recorded")
+    assert empty.queue.missing == Missing("no predictions in this run")
+    assert empty.summary.objects_missing == Missing("no ETL manifest for this run", "Per-object accounting")
+
+
+def test_chart_geometry_is_plain_numbers() -> None:
+    chart = svg_charts.horizontal_bars(["a", "b"], [50, 100], title="t")
+    bars = [mark for mark in chart.marks if isinstance(mark, svg_charts.Group)]
+    widths = [bar.marks[0].width for bar in bars if isinstance(bar.marks[0], svg_charts.Rect)]
+    assert widths[0] == pytest.approx(widths[1] / 2)
+    assert [bar.tooltip for bar in bars] == ["a: 50", "b: 100"]
+
+
+def test_the_templates_escape_and_refuse_undefined_names() -> None:
+    env = environment()
+    assert env.autoescape is True
+    assert env.undefined is jinja2.StrictUndefined
+    with pytest.raises(jinja2.UndefinedError):
+        render("report/run_report.html.j2", content_security_policy="default-src 'none'")  # no `page`

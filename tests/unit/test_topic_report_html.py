@@ -1,6 +1,6 @@
-"""The topic discovery cluster report (glue_jobs.discover.topic_report) and its map (glue_jobs.discover.svg_scatter):
-one
-self-contained, well-formed page that shows every cluster, escapes message texts and survives partial reports.
+"""The topic discovery cluster report (glue_jobs.discover.topic_report, its view model glue_jobs.discover.topic_view)
+and its map (glue_jobs.discover.svg_scatter): one self-contained, well-formed page that shows every cluster, escapes
+message texts and survives partial reports.
 
 The page is parsed into the run report tests' small tree, so the tests look at elements and their text; expected
 values come from the synthetic report's builder, never from the output.
@@ -18,7 +18,9 @@ import pytest
 
 from glue_jobs.discover.svg_scatter import scatter
 from glue_jobs.discover.topic_report import CHOSEN_K_COLOR, CLUSTER_COLORS, render_topic_report
+from glue_jobs.discover.topic_view import topic_report_view
 from glue_jobs.report.html import CONTENT_SECURITY_POLICY
+from glue_jobs.report.templating import render_chart
 from tests.unit.test_report_html import Node, parse
 
 HOSTILE = "<script>alert(1)</script> my refund never came & support ignores me"
@@ -343,13 +345,18 @@ def test_nulls_and_wrong_types_render_as_dashes() -> None:
 # ---------------------------------------------------------------------------------------------- the scatter
 
 
+def drawn_scatter(*args: Any, **kwargs: Any) -> str:
+    """The scatter's geometry drawn as SVG by the charts' template macro."""
+    return render_chart(scatter(*args, **kwargs))
+
+
 def circles(svg: str) -> list[tuple[float, float]]:
     return [(float(x), float(y)) for x, y in re.findall(r'<circle cx="([-\d.]+)" cy="([-\d.]+)"', svg)]
 
 
 def test_scatter_fills_the_box_within_its_margins_with_one_decimal() -> None:
     points = [(0.0, 0.0, 0), (1.0, 2.0, 1), (0.123456, 1.987654, 1), (-3.0, 5.5, 2)]
-    svg = scatter(points, ("#111111", "#222222"), width=300, height=200, title="map")
+    svg = drawn_scatter(points, ("#111111", "#222222"), width=300, height=200, title="map")
     placed = circles(svg)
     assert len(placed) == 4
     assert 5 < min(x for x, _ in placed) < max(x for x, _ in placed) < 295
@@ -361,7 +368,7 @@ def test_scatter_fills_the_box_within_its_margins_with_one_decimal() -> None:
 
 def test_scatter_colours_cluster_groups_modulo_the_palette_and_names_them() -> None:
     points = [(float(index), float(index % 3), index % 3) for index in range(9)]
-    svg = scatter(points, ("#aa0000", "#00aa00"), width=200, height=100, title="map", names={2: "Refunds"})
+    svg = drawn_scatter(points, ("#aa0000", "#00aa00"), width=200, height=100, title="map", names={2: "Refunds"})
     groups = re.findall(r'<g class="cluster" data-cluster="(\d)" fill="(#\w+)"[^>]*><title>([^<]*)</title>', svg)
     assert sorted(groups) == [
         ("0", "#aa0000", "cluster 0 (3 points)"),
@@ -371,12 +378,45 @@ def test_scatter_colours_cluster_groups_modulo_the_palette_and_names_them() -> N
 
 
 def test_scatter_skips_non_finite_points_and_survives_degenerate_input() -> None:
-    svg = scatter([(1.0, 1.0, 0), (math.nan, 1.0, 0), (1.0, math.inf, 1)], ("#000000",), width=100, height=80,
+    svg = drawn_scatter([(1.0, 1.0, 0), (math.nan, 1.0, 0), (1.0, math.inf, 1)], ("#000000",), width=100, height=80,
                   title="one point")  # fmt: skip
     assert circles(svg) == [(50.0, 40.0)]  # a single point sits in the middle
-    empty = scatter([], ("#000000",), width=100, height=80, title="nothing")
+    empty = drawn_scatter([], ("#000000",), width=100, height=80, title="nothing")
     assert "<circle" not in empty
     assert "no points to draw" in empty
-    hostile = scatter([(0.0, 0.0, 0)], ("#000",), width=50, height=50, title="<b>", names={0: "<script>"})
+    hostile = drawn_scatter([(0.0, 0.0, 0)], ("#000",), width=50, height=50, title="<b>", names={0: "<script>"})
     assert "<script>" not in hostile
     assert "<b>" not in hostile
+
+
+# ---------------------------------------------------------------------------------------------- the view model
+
+
+def test_the_view_model_lists_the_clusters_largest_first_with_plain_text(report: dict[str, Any]) -> None:
+    """The pure view model, without rendering: formatted values, the doubtful mark, raw (unescaped) texts."""
+    view = topic_report_view(report)
+    expected = by_size(report)
+    assert [row.tag.id for row in view.clusters.rows] == [cluster["cluster"] for cluster in expected]
+    assert [row.size for row in view.clusters.rows] == [f"{cluster['size']:,}" for cluster in expected]
+    doubtful = [row.badge.label for row in view.clusters.rows if row.badge]
+    assert doubtful == ["doubtful · 0.33"]
+    assert view.header.k_badge.label == "k = 10 · silhouette 0.083"
+    assert view.approve.doubtful == 1
+    assert json.loads(view.approve.template)["discovery_run_id"] == report["run_id"]
+    texts = [item.message.full for card in view.details.cards for item in card.representatives if item.message]
+    assert HOSTILE in texts  # escaping is the template's job, not the view model's
+    assert view.map.chart is not None
+    groups = [mark for mark in view.map.chart.chart.marks if getattr(mark, "cls", "") == "cluster"]
+    assert sum(len(group.marks) for group in groups) == len(report["projection"]["points"])
+
+
+def test_the_view_model_of_a_minimal_report_says_what_is_missing() -> None:
+    view = topic_report_view({"run_id": "x"})
+    assert view.header.run_id == "x"
+    assert view.messages.missing is not None
+    assert view.k_selection.missing is not None
+    assert view.k_selection.chart is None
+    assert view.map.missing is not None
+    assert view.clusters.rows == ()
+    assert view.approve.command_missing is not None
+    assert view.approve.command_missing.lead == "The local approve command not"

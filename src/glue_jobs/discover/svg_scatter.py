@@ -1,9 +1,10 @@
-"""An inline-SVG scatter plot of a 2-D map of clustered messages (the topic report's map).
+"""The geometry of the topic report's map: a scatter plot of a 2-D map of clustered messages.
 
-One `<g>` per cluster carries the cluster's colour (`fill`) and a `<title>` that names the cluster on hover; its
-points are bare `<circle>`s with coordinates rounded to one decimal, so that 5,000 points stay a compact page.
-The axes of such a map (UMAP or PCA) have no unit, so there are none: the points are scaled to fill the box.
-Standard library only and Python 3.9 compatible, like the charts of `svg_charts` whose helpers it reuses.
+One group per cluster carries the cluster's colour (`fill`) and a hover title that names the cluster; its points
+are bare circles, drawn with coordinates rounded to one decimal so that 5,000 points stay a compact page. The axes
+of such a map (UMAP or PCA) have no unit, so there are none: the points are scaled to fill the box. It returns a
+`glue_jobs.report.svg_charts.Chart`, drawn by the same template macro as the run report's charts. Standard
+library only and Python 3.9 compatible.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping, Sequence
-from html import escape
 
-from glue_jobs.report.svg_charts import GRID_COLOR, _n, _svg, _tooltip, empty_chart
+from glue_jobs.report.svg_charts import GRID_COLOR, Chart, Circle, Group, Mark, Rect, empty_chart
 
 MARGIN = 10.0
 RADIUS = 2.2
@@ -51,7 +51,7 @@ def scatter(
     title: str,
     names: Mapping[int, str] | None = None,
     radius: float = RADIUS,
-) -> str:
+) -> Chart:
     """Points `(x, y, cluster)` scaled into a `width` x `height` box with margins; cluster `c` is drawn in
     `colors[c % len(colors)]`, larger clusters first so that small ones stay visible on top; `names` (cluster ->
     name) goes into each group's hover title."""
@@ -64,20 +64,13 @@ def scatter(
     x_offset, x_factor = _scale(min(xs), max(xs), pad, width - 2 * pad)
     # SVG's y grows downwards: flip it so that the map reads like a plot.
     y_offset, y_factor = _scale(min(ys), max(ys), pad, height - 2 * pad)
-    body = [
-        f'<rect x="0.5" y="0.5" width="{_n(width - 1)}" height="{_n(height - 1)}" fill="none" stroke="{GRID_COLOR}"/>'
-    ]
-    r = _n(radius)
+    marks: list[Mark] = [Rect(0.5, 0.5, width - 1, height - 1, "none", stroke=GRID_COLOR)]
     for cluster, members in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
         name = (names or {}).get(cluster)
         label = f"cluster {cluster}" + (f": {name}" if name else "") + f" ({len(members):,} points)"
-        circles = "".join(
-            f'<circle cx="{_n(x_offset + x * x_factor)}" cy="{_n(height - (y_offset + y * y_factor))}" r="{r}"/>'
-            for x, y in members
-        )
-        color = escape(colors[cluster % len(colors)])
-        body.append(
-            f'<g class="cluster" data-cluster="{cluster}" fill="{color}" fill-opacity="0.75">'
-            f"{_tooltip(label)}{circles}</g>"
-        )
-    return _svg(width, height, title, body, "chart-scatter")
+        circles = tuple(Circle(x_offset + x * x_factor, height - (y_offset + y * y_factor), radius) for x, y in members)
+        marks.append(
+            Group(circles, cls="cluster", tooltip=label, data=(("cluster", str(cluster)),),
+                  fill=colors[cluster % len(colors)], fill_opacity="0.75")
+        )  # fmt: skip
+    return Chart(width, height, title, "chart-scatter", tuple(marks))

@@ -1,11 +1,13 @@
-"""Small inline-SVG charts for the run report: horizontal and vertical bars, stacked bars per category, a
-heatmap (confusion matrix) and a line chart (learning curve).
+"""The geometry of the run report's small inline-SVG charts: horizontal and vertical bars, stacked bars per
+category, a heatmap (confusion matrix) and a line chart (learning curve).
 
-Standard library only (the report renders inside a Glue Python shell job). Every function returns one `<svg>`
-element meant to be inlined in an HTML5 document (no `xmlns`, no script, no external reference) with
-`role="img"`, an accessible name (`aria-label` and a `<title>`), and a `<title>` on every mark that tells its
-exact value on hover. All text is HTML-escaped. Empty inputs, zeros, negative, NaN or infinite values never
-raise: bars are clamped at zero and a chart without data says so.
+Every function returns a `Chart`: its size, accessible name and marks (rectangles, texts, lines, circles, a
+polyline, groups), with coordinates as numbers and every label and tooltip as plain text. The template macro
+`report/charts.svg.j2` draws a chart as one `<svg>` element for an HTML5 document (no `xmlns`, no script, no
+external reference) with `role="img"`, an accessible name (`aria-label` and a `<title>`) and a `<title>` on every
+mark that tells its exact value on hover; it escapes all text (`glue_jobs.report.templating.render_chart`).
+Empty inputs, zeros, negative, NaN or infinite values never raise: bars are clamped at zero and a chart without
+data says so. Standard library only and Python 3.9 compatible (the report renders inside a Glue Python shell job).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Sequence
-from html import escape
+from dataclasses import dataclass
+from typing import ClassVar, Union
 
 Formatter = Callable[[float], str]
 
@@ -27,6 +30,105 @@ BAR_COLOR = "#3b6ea8"
 PALETTE = ("#3b6ea8", "#e07b39", "#4f9d69", "#c44e52", "#8172b2", "#937860", "#da8bc3", "#8c8c8c")
 MAX_LABEL_CHARS = 28
 COS_40, SIN_40 = math.cos(math.radians(40)), math.sin(math.radians(40))  # rotated category labels
+
+
+# ---------------------------------------------------------------------------------------------- marks
+
+
+@dataclass(frozen=True)
+class Text:
+    """A label at (x, y); `rotate` turns it (degrees) around that point."""
+
+    x: float
+    y: float
+    content: str
+    anchor: str = "start"
+    cls: str = ""
+    fill: str = ""
+    weight: str = ""
+    rotate: float | None = None
+    kind: ClassVar[str] = "text"
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    stroke: str = ""
+    stroke_width: float | None = None
+    dasharray: str = ""
+    tooltip: str = ""  # a `<title>` inside the rectangle
+    kind: ClassVar[str] = "rect"
+
+
+@dataclass(frozen=True)
+class Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    stroke: str
+    kind: ClassVar[str] = "line"
+
+
+@dataclass(frozen=True)
+class Polyline:
+    points: tuple[tuple[float, float], ...]
+    stroke: str
+    stroke_width: float = 2
+    kind: ClassVar[str] = "polyline"
+
+
+@dataclass(frozen=True)
+class Circle:
+    cx: float
+    cy: float
+    r: float
+    fill: str = ""
+    tooltip: str = ""
+    kind: ClassVar[str] = "circle"
+
+
+@dataclass(frozen=True)
+class Group:
+    """Marks drawn together (a bar, a cell, a legend item, a cluster), with one hover title for all of them;
+    `data` are `data-*` attributes, `fill` is inherited by the marks, `translate_y` moves the group down."""
+
+    marks: tuple[Mark, ...]
+    cls: str = ""
+    tooltip: str = ""
+    data: tuple[tuple[str, str], ...] = ()
+    fill: str = ""
+    fill_opacity: str = ""
+    translate_y: float | None = None
+    kind: ClassVar[str] = "group"
+
+
+Mark = Union[Text, Rect, Line, Polyline, Circle, Group]
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: float
+    height: float
+    title: str
+    cls: str
+    marks: tuple[Mark, ...]
+    font_family: str = FONT_FAMILY
+    font_size: int = FONT_SIZE
+    fill: str = TEXT_COLOR
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def coordinate(value: float) -> str:
+    """A coordinate as the SVG writes it: at most one decimal, no trailing `.0`."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
 def default_format(value: float) -> str:
@@ -44,12 +146,6 @@ def _clean(value: object) -> float:
     return number if math.isfinite(number) and number > 0 else 0.0
 
 
-def _n(value: float) -> str:
-    """A coordinate: at most one decimal, no trailing `.0`."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
 def _shorten(label: str, limit: int = MAX_LABEL_CHARS) -> str:
     label = " ".join(str(label).split())
     return label if len(label) <= limit else label[: max(limit - 1, 1)] + "…"
@@ -59,38 +155,13 @@ def _text_width(text: str) -> float:
     return len(text) * CHAR_WIDTH
 
 
-def _text(x: float, y: float, content: str, *, anchor: str = "start", cls: str = "", extra: str = "") -> str:
-    attributes = f' x="{_n(x)}" y="{_n(y)}"'
-    if anchor != "start":
-        attributes += f' text-anchor="{anchor}"'
-    if cls:
-        attributes += f' class="{escape(cls)}"'
-    if extra:
-        attributes += " " + extra
-    return f"<text{attributes}>{escape(content)}</text>"
-
-
-def _tooltip(content: str) -> str:
-    return f"<title>{escape(content)}</title>"
-
-
-def _svg(width: float, height: float, title: str, body: Sequence[str], cls: str) -> str:
-    label = escape(title)
-    return (
-        f'<svg class="chart {escape(cls)}" role="img" aria-label="{label}" width="{_n(width)}" '
-        f'height="{_n(height)}" viewBox="0 0 {_n(width)} {_n(height)}" font-family="{escape(FONT_FAMILY)}" '
-        f'font-size="{FONT_SIZE}" fill="{TEXT_COLOR}"><title>{label}</title>' + "".join(body) + "</svg>"
-    )
-
-
-def empty_chart(title: str, message: str = "no data", *, width: float = 320, height: float = 48) -> str:
+def empty_chart(title: str, message: str = "no data", *, width: float = 320, height: float = 48) -> Chart:
     """A placeholder with the chart's accessible name that says why nothing is drawn."""
-    body = [
-        f'<rect x="0.5" y="0.5" width="{_n(width - 1)}" height="{_n(height - 1)}" fill="none" '
-        f'stroke="{GRID_COLOR}" stroke-dasharray="4 3"/>',
-        _text(width / 2, height / 2 + FONT_SIZE / 3, message, anchor="middle", extra=f'fill="{AXIS_COLOR}"'),
-    ]
-    return _svg(width, height, title, body, "chart-empty")
+    marks = (
+        Rect(0.5, 0.5, width - 1, height - 1, "none", stroke=GRID_COLOR, dasharray="4 3"),
+        Text(width / 2, height / 2 + FONT_SIZE / 3, message, anchor="middle", fill=AXIS_COLOR),
+    )
+    return Chart(width, height, title, "chart-empty", marks)
 
 
 def nice_ticks(maximum: float, count: int = 5, *, integer: bool = False) -> list[float]:
@@ -133,6 +204,13 @@ def _check_lengths(labels: Sequence[object], values: Sequence[object]) -> None:
         raise ValueError(f"{len(labels)} labels but {len(values)} values")
 
 
+def _percent(share: float) -> str:
+    return f"{100 * share:.1f}%"
+
+
+# ---------------------------------------------------------------------------------------------- bars
+
+
 def horizontal_bars(
     labels: Sequence[str],
     values: Sequence[float | None],
@@ -144,7 +222,7 @@ def horizontal_bars(
     max_value: float | None = None,
     width: float = 560,
     bar_height: float = 20,
-) -> str:
+) -> Chart:
     """One labelled bar per row, the value written after the bar; `max_value` fixes the scale (e.g. 1.0)."""
     _check_lengths(labels, values)
     if not labels:
@@ -160,20 +238,18 @@ def horizontal_bars(
     gap = 6.0
     height = len(labels) * (bar_height + gap) + gap
     fills = _colors(len(labels), color, colors)
-    body = [f'<line x1="{_n(label_width)}" y1="0" x2="{_n(label_width)}" y2="{_n(height)}" stroke="{AXIS_COLOR}"/>']
+    marks: list[Mark] = [Line(label_width, 0, label_width, height, AXIS_COLOR)]
     for index, (label, short, number, text) in enumerate(zip(labels, shown, numbers, texts)):
         top = gap + index * (bar_height + gap)
         middle = top + bar_height / 2 + FONT_SIZE / 3
         length = plot * number / scale_max
-        body.append(
-            f'<g class="bar">{_tooltip(f"{label}: {text}")}'
-            f'<rect x="{_n(label_width)}" y="{_n(top)}" width="{_n(length)}" height="{_n(bar_height)}" '
-            f'fill="{escape(fills[index])}"/>'
-            + _text(label_width - 6, middle, short, anchor="end", cls="label")
-            + _text(label_width + length + 4, middle, text, cls="value")
-            + "</g>"
+        bar = (
+            Rect(label_width, top, length, bar_height, fills[index]),
+            Text(label_width - 6, middle, short, anchor="end", cls="label"),
+            Text(label_width + length + 4, middle, text, cls="value"),
         )
-    return _svg(width, height, title, body, "chart-hbars")
+        marks.append(Group(bar, cls="bar", tooltip=f"{label}: {text}"))
+    return Chart(width, height, title, "chart-hbars", tuple(marks))
 
 
 def _rotated(labels: Sequence[str], slot: float) -> bool:
@@ -186,44 +262,41 @@ def _label_every(slot: float, rotated: bool) -> int:
 
 
 def _y_axis(ticks: Sequence[float], left: float, right: float, top: float, plot_height: float, fmt: Formatter) -> list:
-    parts = []
+    marks: list[Mark] = []
     for tick in ticks:
         y = top + plot_height - plot_height * tick / ticks[-1]
-        parts.append(f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(right)}" y2="{_n(y)}" stroke="{GRID_COLOR}"/>')
-        parts.append(_text(left - 6, y + FONT_SIZE / 3, fmt(tick), anchor="end", cls="tick"))
-    return parts
+        marks.append(Line(left, y, right, y, GRID_COLOR))
+        marks.append(Text(left - 6, y + FONT_SIZE / 3, fmt(tick), anchor="end", cls="tick"))
+    return marks
 
 
-def _x_labels(shown: Sequence[str], left: float, slot: float) -> tuple[list[str], float]:
-    """Category labels under the plot (rotated when they do not fit); the parts and the height they take."""
+def _x_labels(shown: Sequence[str], left: float, slot: float) -> tuple[list[Mark], float]:
+    """Category labels under the plot (rotated when they do not fit); the marks and the height they take."""
     rotated = _rotated(shown, slot)
     every = _label_every(slot, rotated)
-    parts = []
+    marks: list[Mark] = []
     for index, label in enumerate(shown):
         if index % every:
             continue
         x = left + slot * index + slot / 2
         if rotated:
-            y = 10.0
-            parts.append(
-                _text(x, y, label, anchor="end", cls="label", extra=f'transform="rotate(-40 {_n(x)} {_n(y)})"')
-            )
+            marks.append(Text(x, 10.0, label, anchor="end", cls="label", rotate=-40))
         else:
-            parts.append(_text(x, FONT_SIZE + 4, label, anchor="middle", cls="label"))
+            marks.append(Text(x, FONT_SIZE + 4, label, anchor="middle", cls="label"))
     height = max(_text_width(label) for label in shown) * SIN_40 + 18 if rotated else FONT_SIZE + 10
-    return parts, height
+    return marks, height
 
 
-def _category_axis(labels: Sequence[str], left: float, right: float) -> tuple[float, float, list[str], float]:
-    """(left, slot, label parts, label height) of a category axis; rotated labels get the room they need on the
+def _category_axis(labels: Sequence[str], left: float, right: float) -> tuple[float, float, list[Mark], float]:
+    """(left, slot, label marks, label height) of a category axis; rotated labels get the room they need on the
     left, so the first one is never cut off."""
     shown = [_shorten(label, 16) for label in labels]
     slot = (right - left) / len(labels)
     if _rotated(shown, slot):
         left = max(left, _text_width(shown[0]) * COS_40 - slot / 2 + 4)
         slot = (right - left) / len(labels)
-    parts, height = _x_labels(shown, left, slot)
-    return left, slot, parts, height
+    marks, height = _x_labels(shown, left, slot)
+    return left, slot, marks, height
 
 
 def _integers(numbers: Sequence[float]) -> bool:
@@ -241,7 +314,7 @@ def vertical_bars(
     max_value: float | None = None,
     width: float = 560,
     height: float = 220,
-) -> str:
+) -> Chart:
     """One column per category with a y axis; values above the columns where they fit."""
     _check_lengths(labels, values)
     if not labels:
@@ -251,9 +324,9 @@ def vertical_bars(
     ticks = nice_ticks(scale, integer=_integers(numbers) and max_value is None)
     left = max(_text_width(value_format(tick)) for tick in ticks) + 12
     top, right = FONT_SIZE + 8, width - 8
-    left, slot, label_parts, label_height = _category_axis(labels, left, right)
+    left, slot, label_marks, label_height = _category_axis(labels, left, right)
     plot_height = max(height - top - label_height, 60.0)
-    body = _y_axis(ticks, left, right, top, plot_height, value_format)
+    marks = _y_axis(ticks, left, right, top, plot_height, value_format)
     bottom = top + plot_height
     fills = _colors(len(labels), color, colors)
     bar_width = max(slot * 0.7, 1.0)
@@ -262,28 +335,24 @@ def vertical_bars(
         x = left + slot * index + (slot - bar_width) / 2
         bar = plot_height * number / ticks[-1]
         text = value_format(number)
-        value_label = ""
+        parts: list[Mark] = [Rect(x, bottom - bar, bar_width, bar, fills[index])]
         if show_values:
-            value_label = _text(x + bar_width / 2, bottom - bar - 4, text, anchor="middle", cls="value")
-        body.append(
-            f'<g class="bar">{_tooltip(f"{label}: {text}")}<rect x="{_n(x)}" y="{_n(bottom - bar)}" '
-            f'width="{_n(bar_width)}" height="{_n(bar)}" fill="{escape(fills[index])}"/>{value_label}</g>'
-        )
-    body.append(f'<line x1="{_n(left)}" y1="{_n(bottom)}" x2="{_n(right)}" y2="{_n(bottom)}" stroke="{AXIS_COLOR}"/>')
-    body.append(f'<g transform="translate(0 {_n(bottom)})">' + "".join(label_parts) + "</g>")
-    return _svg(width, bottom + label_height, title, body, "chart-vbars")
+            parts.append(Text(x + bar_width / 2, bottom - bar - 4, text, anchor="middle", cls="value"))
+        marks.append(Group(tuple(parts), cls="bar", tooltip=f"{label}: {text}"))
+    marks.append(Line(left, bottom, right, bottom, AXIS_COLOR))
+    marks.append(Group(tuple(label_marks), translate_y=bottom))
+    return Chart(width, bottom + label_height, title, "chart-vbars", tuple(marks))
 
 
-def _legend(series: Sequence[str], colors: Sequence[str], left: float, y: float) -> list[str]:
-    parts, x = [], left
+def _legend(series: Sequence[str], colors: Sequence[str], left: float, y: float) -> list[Mark]:
+    marks: list[Mark] = []
+    x = left
     for name, color in zip(series, colors):
         short = _shorten(name, 20)
-        parts.append(
-            f'<g class="legend-item"><rect x="{_n(x)}" y="{_n(y - 10)}" width="12" height="12" '
-            f'fill="{escape(color)}"/>' + _text(x + 16, y, short, cls="legend") + "</g>"
-        )
+        item = (Rect(x, y - 10, 12, 12, color), Text(x + 16, y, short, cls="legend"))
+        marks.append(Group(item, cls="legend-item"))
         x += 16 + _text_width(short) + 16
-    return parts
+    return marks
 
 
 def stacked_bars(
@@ -298,7 +367,7 @@ def stacked_bars(
     value_format: Formatter = default_format,
     width: float = 720,
     height: float = 260,
-) -> str:
+) -> Chart:
     """One bar per category made of one segment per series (`values[category][series]`), with a legend.
 
     Vertical (columns, e.g. per day) by default; `horizontal=True` draws rows (e.g. per source). `normalise=True`
@@ -314,39 +383,36 @@ def stacked_bars(
     rows = [[_clean(value) for value in row] for row in values]
     totals = [sum(row) for row in rows]
     legend_height = 24.0
-    body = _legend(series, fills, 8, 14)
+    marks = _legend(series, fills, 8, 14)
     if horizontal:
-        return _stacked_rows(categories, series, rows, totals, fills, title, normalise, value_format, width, body)
+        return _stacked_rows(categories, series, rows, totals, fills, title, normalise, value_format, width, marks)
     scale = 1.0 if normalise else max(totals)
     axis_format = _percent if normalise else value_format
     ticks = [0.0, 0.25, 0.5, 0.75, 1.0] if normalise else nice_ticks(scale, integer=_integers(totals))
     left = max(_text_width(axis_format(tick)) for tick in ticks) + 12
     top, right = legend_height + FONT_SIZE, width - 8
-    left, slot, label_parts, label_height = _category_axis(categories, left, right)
+    left, slot, label_marks, label_height = _category_axis(categories, left, right)
     plot_height = max(height - top - label_height, 80.0)
-    body += _y_axis(ticks, left, right, top, plot_height, axis_format)
+    marks += _y_axis(ticks, left, right, top, plot_height, axis_format)
     bottom = top + plot_height
     bar_width = max(slot * 0.72, 1.0)
     show_totals = not normalise and all(_text_width(value_format(total)) <= slot for total in totals)
     for index, (category, row, total) in enumerate(zip(categories, rows, totals)):
         x = left + slot * index + (slot - bar_width) / 2
         y = bottom
-        segments = []
+        segments: list[Mark] = []
         for name, number, fill in zip(series, row, fills):
             share = number / total if total else 0.0
             size = plot_height * (share if normalise else number / ticks[-1])
             y -= size
-            segments.append(
-                f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(bar_width)}" height="{_n(size)}" fill="{escape(fill)}">'
-                f"{_tooltip(f'{category}, {name}: {value_format(number)} ({_percent(share)})')}</rect>"
-            )
-        total_text = value_format(total)
+            tip = f"{category}, {name}: {value_format(number)} ({_percent(share)})"
+            segments.append(Rect(x, y, bar_width, size, fill, tooltip=tip))
         if show_totals:
-            segments.append(_text(x + bar_width / 2, y - 4, total_text, anchor="middle", cls="value"))
-        body.append('<g class="bar">' + "".join(segments) + "</g>")
-    body.append(f'<line x1="{_n(left)}" y1="{_n(bottom)}" x2="{_n(right)}" y2="{_n(bottom)}" stroke="{AXIS_COLOR}"/>')
-    body.append(f'<g transform="translate(0 {_n(bottom)})">' + "".join(label_parts) + "</g>")
-    return _svg(width, bottom + label_height, title, body, "chart-stacked")
+            segments.append(Text(x + bar_width / 2, y - 4, value_format(total), anchor="middle", cls="value"))
+        marks.append(Group(tuple(segments), cls="bar"))
+    marks.append(Line(left, bottom, right, bottom, AXIS_COLOR))
+    marks.append(Group(tuple(label_marks), translate_y=bottom))
+    return Chart(width, bottom + label_height, title, "chart-stacked", tuple(marks))
 
 
 def _stacked_rows(
@@ -359,8 +425,8 @@ def _stacked_rows(
     normalise: bool,
     value_format: Formatter,
     width: float,
-    body: list[str],
-) -> str:
+    marks: list[Mark],
+) -> Chart:
     shown = [_shorten(category) for category in categories]
     label_width = max(_text_width(label) for label in shown) + 10
     total_texts = [value_format(total) for total in totals]
@@ -371,42 +437,26 @@ def _stacked_rows(
     for index, (category, short, row, total) in enumerate(zip(categories, shown, rows, totals)):
         y = top + index * (bar_height + gap)
         x = label_width
-        segments = []
+        middle = y + bar_height / 2 + FONT_SIZE / 3
+        segments: list[Mark] = []
         for name, number, fill in zip(series, row, fills):
             share = number / total if total else 0.0
             size = plot * (share if normalise else number / scale)
-            tip = _tooltip(f"{category}, {name}: {value_format(number)} ({_percent(share)})")
-            segments.append(
-                f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(size)}" height="{_n(bar_height)}" '
-                f'fill="{escape(fill)}">{tip}</rect>'
-            )
+            tip = f"{category}, {name}: {value_format(number)} ({_percent(share)})"
+            segments.append(Rect(x, y, size, bar_height, fill, tooltip=tip))
             inside = _percent(share) if normalise else value_format(number)
             if number and _text_width(inside) + 6 <= size:
-                segments.append(
-                    _text(
-                        x + size / 2,
-                        y + bar_height / 2 + FONT_SIZE / 3,
-                        inside,
-                        anchor="middle",
-                        cls="inside",
-                        extra='fill="#ffffff"',
-                    )
-                )
+                segments.append(Text(x + size / 2, middle, inside, anchor="middle", cls="inside", fill="#ffffff"))
             x += size
-        middle = y + bar_height / 2 + FONT_SIZE / 3
-        segments.append(_text(label_width - 6, middle, short, anchor="end", cls="label"))
-        segments.append(_text(x + 4, middle, total_texts[index], cls="value"))
-        body.append('<g class="bar">' + "".join(segments) + "</g>")
+        segments.append(Text(label_width - 6, middle, short, anchor="end", cls="label"))
+        segments.append(Text(x + 4, middle, total_texts[index], cls="value"))
+        marks.append(Group(tuple(segments), cls="bar"))
     height = top + len(categories) * (bar_height + gap)
-    body.append(
-        f'<line x1="{_n(label_width)}" y1="{_n(top - 4)}" x2="{_n(label_width)}" y2="{_n(height)}" '
-        f'stroke="{AXIS_COLOR}"/>'
-    )
-    return _svg(label_width + plot + value_width, height, title, body, "chart-stacked chart-stacked-rows")
+    marks.append(Line(label_width, top - 4, label_width, height, AXIS_COLOR))
+    return Chart(label_width + plot + value_width, height, title, "chart-stacked chart-stacked-rows", tuple(marks))
 
 
-def _percent(share: float) -> str:
-    return f"{100 * share:.1f}%"
+# ---------------------------------------------------------------------------------------------- heatmap
 
 
 def _blend(share: float) -> str:
@@ -427,7 +477,7 @@ def heatmap(
     col_title: str = "predicted label",
     value_format: Formatter = default_format,
     cell: float = 72,
-) -> str:
+) -> Chart:
     """A matrix of shaded cells with the value in each; the shade is the cell's share of its row (for a confusion
     matrix with true labels as rows: the diagonal is each class's recall). Rows that sum to 0 stay unshaded."""
     if len(matrix) != len(row_labels):
@@ -442,46 +492,35 @@ def heatmap(
     row_axis = FONT_SIZE + 10
     left = row_axis + max(_text_width(label) for label in short_rows) + 10
     top = 2 * FONT_SIZE + 18
-    body = [
-        _text(left + cell * len(col_labels) / 2, FONT_SIZE + 2, col_title, anchor="middle", cls="axis-title"),
-        _text(
-            FONT_SIZE,
-            top + cell * len(row_labels) / 2,
-            row_title,
-            anchor="middle",
-            cls="axis-title",
-            extra=f'transform="rotate(-90 {FONT_SIZE} {_n(top + cell * len(row_labels) / 2)})"',
-        ),
+    marks: list[Mark] = [
+        Text(left + cell * len(col_labels) / 2, FONT_SIZE + 2, col_title, anchor="middle", cls="axis-title"),
+        Text(FONT_SIZE, top + cell * len(row_labels) / 2, row_title, anchor="middle", cls="axis-title", rotate=-90),
     ]
     for col, label in enumerate(short_cols):
-        body.append(_text(left + cell * col + cell / 2, top - 6, label, anchor="middle", cls="label"))
+        marks.append(Text(left + cell * col + cell / 2, top - 6, label, anchor="middle", cls="label"))
     for row_index, (label, short, row) in enumerate(zip(row_labels, short_rows, rows)):
         total = sum(row)
         y = top + cell * row_index
-        body.append(_text(left - 6, y + cell / 2 + FONT_SIZE / 3, short, anchor="end", cls="label"))
+        marks.append(Text(left - 6, y + cell / 2 + FONT_SIZE / 3, short, anchor="end", cls="label"))
         for col_index, (col_label, number) in enumerate(zip(col_labels, row)):
             share = number / total if total else 0.0
             x = left + cell * col_index
             ink = "#ffffff" if share > 0.5 else TEXT_COLOR
             text = value_format(number)
             tip = f"{row_title} {label}, {col_title} {col_label}: {text} ({_percent(share)} of the row)"
-            body.append(
-                f'<g class="cell" data-row="{row_index}" data-col="{col_index}">{_tooltip(tip)}'
-                f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(cell)}" height="{_n(cell)}" fill="{_blend(share)}" '
-                f'stroke="#ffffff" stroke-width="2"/>'
-                + _text(
-                    x + cell / 2,
-                    y + cell / 2 + FONT_SIZE / 3,
-                    text,
-                    anchor="middle",
-                    cls="cell-value",
-                    extra=f'fill="{ink}" font-weight="600"',
-                )
-                + "</g>"
-            )
+            parts = (
+                Rect(x, y, cell, cell, _blend(share), stroke="#ffffff", stroke_width=2),
+                Text(x + cell / 2, y + cell / 2 + FONT_SIZE / 3, text, anchor="middle", cls="cell-value", fill=ink,
+                     weight="600"),
+            )  # fmt: skip
+            data = (("row", str(row_index)), ("col", str(col_index)))
+            marks.append(Group(parts, cls="cell", tooltip=tip, data=data))
     width = left + cell * len(col_labels) + 8
     height = top + cell * len(row_labels) + 8
-    return _svg(width, height, title, body, "chart-heatmap")
+    return Chart(width, height, title, "chart-heatmap", tuple(marks))
+
+
+# ---------------------------------------------------------------------------------------------- line chart
 
 
 def line_chart(
@@ -497,7 +536,7 @@ def line_chart(
     color: str = BAR_COLOR,
     width: float = 420,
     height: float = 200,
-) -> str:
+) -> Chart:
     """A polyline with a marker (and tooltip) per point; `y_range` fixes the y scale, else round ticks fit the
     data. Points whose y is None or not finite are skipped. `tick_format` (default `value_format`) labels the axis."""
     _check_lengths(xs, ys)
@@ -525,37 +564,24 @@ def line_chart(
         fraction = (x - x_low) / (x_high - x_low) if x_high > x_low else 0.5
         return left + (right - left) * fraction, bottom - plot_height * (min(max(y, low), high) - low) / (high - low)
 
-    body = []
+    marks: list[Mark] = []
     for tick in ticks:
         y = bottom - plot_height * (tick - low) / (high - low)
-        body.append(f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(right)}" y2="{_n(y)}" stroke="{GRID_COLOR}"/>')
-        body.append(_text(left - 6, y + FONT_SIZE / 3, tick_format(tick), anchor="end", cls="tick"))
+        marks.append(Line(left, y, right, y, GRID_COLOR))
+        marks.append(Text(left - 6, y + FONT_SIZE / 3, tick_format(tick), anchor="end", cls="tick"))
     labelled_x = sorted({x for x, _ in points})
     every = max(1, math.ceil(len(labelled_x) * 28 / max(right - left, 1)))
     for index, x_value in enumerate(labelled_x):
         if index % every == 0:
             x, _ = place(x_value, low)
-            body.append(_text(x, bottom + FONT_SIZE + 4, default_format(x_value), anchor="middle", cls="tick"))
+            marks.append(Text(x, bottom + FONT_SIZE + 4, default_format(x_value), anchor="middle", cls="tick"))
     if x_title:
-        body.append(_text((left + right) / 2, height - 4, x_title, anchor="middle", cls="axis-title"))
+        marks.append(Text((left + right) / 2, height - 4, x_title, anchor="middle", cls="axis-title"))
     if y_title:
-        middle = (top + bottom) / 2
-        body.append(
-            _text(
-                FONT_SIZE,
-                middle,
-                y_title,
-                anchor="middle",
-                cls="axis-title",
-                extra=f'transform="rotate(-90 {FONT_SIZE} {_n(middle)})"',
-            )
-        )
+        marks.append(Text(FONT_SIZE, (top + bottom) / 2, y_title, anchor="middle", cls="axis-title", rotate=-90))
     placed = [place(x, y) for x, y in points]
-    body.append(
-        f'<polyline fill="none" stroke="{escape(color)}" stroke-width="2" '
-        f'points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in placed)}"/>'
-    )
+    marks.append(Polyline(tuple(placed), color))
     for (x_value, y_value), (x, y) in zip(points, placed):
         tip = f"{x_title or 'x'} {default_format(x_value)}: {value_format(y_value)}"
-        body.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3.5" fill="{escape(color)}">{_tooltip(tip)}</circle>')
-    return _svg(width, height, title, body, "chart-line")
+        marks.append(Circle(x, y, 3.5, color, tooltip=tip))
+    return Chart(width, height, title, "chart-line", tuple(marks))

@@ -57,6 +57,11 @@ module "etl" {
   report_script_path        = "${local.repo_root}/src/glue_jobs/report/job.py"
   discover_script_path      = "${local.repo_root}/src/glue_jobs/discover/job.py"
   shared_package_wheel_path = "${local.artifacts}/pulso_glue-0.1.0-py3-none-any.whl" # make artifacts; version: pyproject.toml
+  # The reports' template engine, in install order; versions: requirements.lock.
+  dependency_wheel_paths = [
+    "${local.artifacts}/markupsafe-3.0.4-py3-none-any.whl",
+    "${local.artifacts}/jinja2-3.1.6-py3-none-any.whl",
+  ]
 
   discovery_python_modules = var.discovery_python_modules
 }

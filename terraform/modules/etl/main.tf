@@ -15,7 +15,13 @@ locals {
   glue_prefix   = "${var.config.layout.code}glue/"
   # The shared code is a wheel, which Glue installs with pip: the key keeps its PEP 427 file name.
   package_key = "${local.glue_prefix}${basename(var.shared_package_wheel_path)}"
-  config_uri  = "s3://${aws_s3_object.effective_config.bucket}/${aws_s3_object.effective_config.key}"
+  # The third-party wheels, by file name, in install order; --extra-py-files lists them before the shared code.
+  dependency_wheels = { for path in var.dependency_wheel_paths : basename(path) => path }
+  extra_py_files = join(",", concat(
+    [for path in var.dependency_wheel_paths : "s3://${local.models_bucket}/${aws_s3_object.dependency_wheel[basename(path)].key}"],
+    ["s3://${aws_s3_object.shared_package.bucket}/${aws_s3_object.shared_package.key}"],
+  ))
+  config_uri = "s3://${aws_s3_object.effective_config.bucket}/${aws_s3_object.effective_config.key}"
 
   # CloudWatch namespace of the jobs' own metrics (the role may put metrics only there).
   metrics_namespaces = ["Pulso/ETL", "Pulso/Drift"]
@@ -73,7 +79,7 @@ locals {
   # --kms_key_id.
   common_arguments = {
     "library-set"                        = "analytics"
-    "--extra-py-files"                   = "s3://${aws_s3_object.shared_package.bucket}/${aws_s3_object.shared_package.key}"
+    "--extra-py-files"                   = local.extra_py_files
     "--kms_key_id"                       = var.kms_key_arn
     "--config_uri"                       = local.config_uri
     "--job-language"                     = "python"
@@ -101,6 +107,19 @@ resource "aws_s3_object" "shared_package" {
   key                    = local.package_key
   source                 = var.shared_package_wheel_path
   source_hash            = filemd5(var.shared_package_wheel_path)
+  content_type           = "application/zip"
+  server_side_encryption = "aws:kms"
+  kms_key_id             = var.kms_key_arn
+  tags                   = var.tags
+}
+
+resource "aws_s3_object" "dependency_wheel" {
+  for_each = local.dependency_wheels
+
+  bucket                 = local.models_bucket
+  key                    = "${local.glue_prefix}${each.key}"
+  source                 = each.value
+  source_hash            = filemd5(each.value)
   content_type           = "application/zip"
   server_side_encryption = "aws:kms"
   kms_key_id             = var.kms_key_arn

@@ -149,6 +149,24 @@ variable "shared_package_wheel_path" {
   }
 }
 
+variable "dependency_wheel_paths" {
+  description = "Local paths of the third-party wheels the jobs need beyond the 'analytics' library set, in install order (`make artifacts`: terraform/build/markupsafe-<version>-py3-none-any.whl, then jinja2-<version>-py3-none-any.whl, the reports' template engine). Each is uploaded under its own name beside the shared package and listed before it in --extra-py-files (Python shell jobs cannot install from S3 with --additional-python-modules, and must not fetch from PyPI)."
+  type        = list(string)
+
+  validation {
+    condition = alltrue([
+      for path in var.dependency_wheel_paths :
+      can(regex("^[A-Za-z0-9_]+-[A-Za-z0-9_.!+]+-py3-none-any\\.whl$", basename(path))) && fileexists(path)
+    ])
+    error_message = "dependency_wheel_paths must list existing wheels named <distribution>-<version>-py3-none-any.whl (run `make artifacts` first)."
+  }
+
+  validation {
+    condition     = length(distinct([for path in var.dependency_wheel_paths : basename(path)])) == length(var.dependency_wheel_paths)
+    error_message = "dependency_wheel_paths must not name the same wheel twice (each is uploaded under its own file name)."
+  }
+}
+
 variable "discover_script_path" {
   description = "Local path of the topic discovery job script (src/glue_jobs/discover/job.py); uploaded to s3://<models>/<layout.code>glue/discover_job.py."
   type        = string

@@ -57,6 +57,7 @@ variables {
   report_script_path        = "tests/fixtures/report_job.py"
   discover_script_path      = "tests/fixtures/discover_job.py"
   shared_package_wheel_path = "tests/fixtures/pulso_glue-0.1.0-py3-none-any.whl"
+  dependency_wheel_paths    = ["tests/fixtures/markupsafe-3.0.4-py3-none-any.whl", "tests/fixtures/jinja2-3.1.6-py3-none-any.whl"]
   tags                      = { project = "pulso", environment = "dev" }
 }
 
@@ -109,8 +110,12 @@ run "jobs_mirror_the_emulated_account" {
   }
 
   assert {
-    condition     = alltrue([for job in aws_glue_job.this : job.default_arguments["--extra-py-files"] == "s3://pulso-dev-models-123456789012/code/glue/pulso_glue-0.1.0-py3-none-any.whl"])
-    error_message = "Every job must install the shared package from its wheel, s3://<models>/code/glue/<PEP 427 file name>."
+    condition = alltrue([for job in aws_glue_job.this : job.default_arguments["--extra-py-files"] == join(",", [
+      "s3://pulso-dev-models-123456789012/code/glue/markupsafe-3.0.4-py3-none-any.whl",
+      "s3://pulso-dev-models-123456789012/code/glue/jinja2-3.1.6-py3-none-any.whl",
+      "s3://pulso-dev-models-123456789012/code/glue/pulso_glue-0.1.0-py3-none-any.whl",
+    ])])
+    error_message = "Every job must install the dependencies in their order, then the shared package, from wheels at s3://<models>/code/glue/<PEP 427 file name>."
   }
 
   assert {
@@ -226,7 +231,7 @@ run "code_is_uploaded_encrypted_and_tracked_by_content" {
 
   assert {
     condition = alltrue([
-      for object in concat(values(aws_s3_object.script), [aws_s3_object.shared_package]) :
+      for object in concat(values(aws_s3_object.script), values(aws_s3_object.dependency_wheel), [aws_s3_object.shared_package]) :
       object.bucket == "pulso-dev-models-123456789012" && object.server_side_encryption == "aws:kms" && object.kms_key_id == var.kms_key_arn
     ])
     error_message = "Every code object must go to the models bucket, SSE-KMS with the project key."
@@ -237,7 +242,8 @@ run "code_is_uploaded_encrypted_and_tracked_by_content" {
       aws_s3_object.script["etl"].source_hash == filemd5(var.etl_script_path) &&
       aws_s3_object.script["publish"].source_hash == filemd5(var.publish_script_path) &&
       aws_s3_object.script["discover"].source_hash == filemd5(var.discover_script_path) &&
-      aws_s3_object.shared_package.source_hash == filemd5(var.shared_package_wheel_path)
+      aws_s3_object.shared_package.source_hash == filemd5(var.shared_package_wheel_path) &&
+      aws_s3_object.dependency_wheel["jinja2-3.1.6-py3-none-any.whl"].source_hash == filemd5("tests/fixtures/jinja2-3.1.6-py3-none-any.whl")
     )
     error_message = "source_hash must follow the local files, so a code change re-uploads."
   }
@@ -537,6 +543,23 @@ run "rejects_a_package_that_is_not_a_pep427_wheel" {
   }
 
   expect_failures = [var.shared_package_wheel_path]
+}
+
+run "rejects_a_dependency_that_is_not_a_pep427_wheel_or_is_named_twice" {
+  command = plan
+
+  variables {
+    names        = run.names
+    bucket_names = run.names.buckets
+    bucket_arns  = { for key, name in run.names.buckets : key => "arn:aws:s3:::${name}" }
+    dependency_wheel_paths = [
+      "tests/fixtures/etl_job.py",
+      "tests/fixtures/jinja2-3.1.6-py3-none-any.whl",
+      "tests/fixtures/jinja2-3.1.6-py3-none-any.whl",
+    ]
+  }
+
+  expect_failures = [var.dependency_wheel_paths]
 }
 
 run "rejects_a_missing_discover_script_and_bad_modules" {
