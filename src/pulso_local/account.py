@@ -24,17 +24,7 @@ import boto3
 from glue_jobs import JOBS, script_name
 from pulso.config import CONFIG_URI_ENV, PulsoConfig, TableSpec, ViewSpec, config_uri
 from pulso.layout import s3_uri
-from pulso_local.artifacts import (
-    GLUE_DEPENDENCIES,
-    SRC,
-    glue_dependency_wheel,
-    glue_dependency_wheel_name,
-    glue_wheel,
-    glue_wheel_name,
-    glue_wheel_names,
-    lambda_zip,
-    training_source_dir,
-)
+from pulso_local.artifacts import ARTIFACTS, SRC, glue_wheel_names, lambda_zip, training_source_dir
 from pulso_local.definition import definition_values, render_definition
 from pulso_local.image_uris import resolve_images
 from pulso_local.query.catalog import view_body, views
@@ -188,24 +178,21 @@ def create_account(config: PulsoConfig, retry_interval_seconds: int = 1) -> Acco
         glue.create_table(
             DatabaseName=database, TableInput=view_table_input(view, config.table(view.over), sql, database)
         )
-    wheel_key = config.layout.glue_code(glue_wheel_name())  # the shared code, as Glue installs it (--extra-py-files)
+    # Jinja2 and MarkupSafe first, then the shared code: the wheels as Glue installs them, in that order.
+    wheel_keys = [config.layout.glue_code(name) for name in glue_wheel_names()]
+    extra_py_files = ",".join(f"s3://{names['models']}/{key}" for key in wheel_keys)
     for job in JOBS:
         key = config.layout.glue_code(script_name(job))  # the entry point of glue_jobs.<job>, as Terraform uploads it
         s3.upload_file(str(SRC / "glue_jobs" / job / "job.py"), names["models"], key)
         glue.create_job(
             Name=config.resource_name(f"glue_jobs.{job}"), Role=roles["glue"],
             Command={"Name": "pythonshell", "ScriptLocation": f"s3://{names['models']}/{key}", "PythonVersion": "3.9"},
-            # Jinja2 and MarkupSafe first, then the shared code: the wheels as Glue installs them, in that order.
-            DefaultArguments={"library-set": "analytics", "--config_uri": uri,
-                              "--extra-py-files": ",".join(f"s3://{names['models']}/{config.layout.glue_code(name)}"
-                                                           for name in glue_wheel_names())},
+            DefaultArguments={"library-set": "analytics", "--config_uri": uri, "--extra-py-files": extra_py_files},
             MaxCapacity=1.0, GlueVersion="3.0", Timeout=config.pipeline.limits.glue_job_timeout_minutes[job],
             ExecutionProperty={"MaxConcurrentRuns": 4},
         )  # fmt: skip
-    s3.put_object(Bucket=names["models"], Key=wheel_key, Body=glue_wheel())
-    for dependency in GLUE_DEPENDENCIES:  # the reports' template engine (--extra-py-files)
-        dependency_key = config.layout.glue_code(glue_dependency_wheel_name(dependency))
-        s3.put_object(Bucket=names["models"], Key=dependency_key, Body=glue_dependency_wheel(dependency))
+    for name, key in zip(glue_wheel_names(), wheel_keys, strict=True):
+        s3.put_object(Bucket=names["models"], Key=key, Body=ARTIFACTS[name]())
     s3.put_object(Bucket=names["models"], Key=config.layout.training_source, Body=training_source_dir())
     _upload_embeddings(s3, names["models"], config.layout.embeddings)
 

@@ -21,19 +21,10 @@ import jinja2
 import pytest
 
 from glue_jobs.report import svg_charts
-from glue_jobs.report.html import (
-    ReportData,
-    accounting_check,
-    fmt_count,
-    fmt_duration,
-    fmt_metric,
-    fmt_share,
-    parse_timestamp,
-    render_report,
-    shorten,
-)
+from glue_jobs.report.formatting import fmt_count, fmt_duration, fmt_metric, fmt_share, parse_timestamp, shorten
+from glue_jobs.report.html import ReportData, render_report
 from glue_jobs.report.templating import environment, render, render_chart
-from glue_jobs.report.view import Missing, run_report_view
+from glue_jobs.report.view import Missing, accounting_check, run_report_view
 
 SECTION_IDS = ["run", "summary", "quarantine", "evaluation", "sentiment", "support-queue", "drift"]
 BLOCKS = {"div", "p", "li", "ul", "ol", "details", "summary", "dl", "dt", "dd", "figure", "figcaption"}

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from glue_jobs.discover.svg_scatter import scatter
-from glue_jobs.discover.topic_report import CHOSEN_K_COLOR, CLUSTER_COLORS, render_topic_report
-from glue_jobs.discover.topic_view import topic_report_view
+from glue_jobs.discover.topic_report import render_topic_report
+from glue_jobs.discover.topic_view import CHOSEN_K_COLOR, CLUSTER_COLORS, topic_report_view
 from glue_jobs.report.html import CONTENT_SECURITY_POLICY
 from glue_jobs.report.templating import render_chart
 from tests.unit.test_report_html import Node, parse

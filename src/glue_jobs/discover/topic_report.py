@@ -19,29 +19,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from glue_jobs.discover.topic_view import (
-    CHOSEN_K_COLOR,
-    CLUSTER_COLORS,
-    OTHER_K_COLOR,
-    SECTIONS,
-    SENTIMENT_COLORS,
-    approval_template,
-    clusters_by_size,
-    topic_report_view,
-)
+from glue_jobs.discover.topic_view import topic_report_view
 from glue_jobs.report.html import CONTENT_SECURITY_POLICY
 from glue_jobs.report.templating import render
-
-__all__ = [
-    "CHOSEN_K_COLOR",
-    "CLUSTER_COLORS",
-    "OTHER_K_COLOR",
-    "SECTIONS",
-    "SENTIMENT_COLORS",
-    "approval_template",
-    "clusters_by_size",
-    "render_topic_report",
-]
 
 
 def render_topic_report(report: Mapping[str, Any]) -> str:

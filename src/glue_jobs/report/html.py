@@ -17,43 +17,10 @@ the Glue Python shell job (with Jinja2 and MarkupSafe from `--extra-py-files`).
 
 from __future__ import annotations
 
-from glue_jobs.report.formatting import (
-    NOT_SHOWN,
-    fmt_count,
-    fmt_decimal,
-    fmt_duration,
-    fmt_metric,
-    fmt_points,
-    fmt_share,
-    fmt_signed,
-    number,
-    parse_timestamp,
-    shorten,
-)
 from glue_jobs.report.templating import render
-from glue_jobs.report.view import LABEL_COLORS, SECTIONS, ReportData, accounting_check, run_report_view
+from glue_jobs.report.view import ReportData, run_report_view
 
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
-
-__all__ = [
-    "CONTENT_SECURITY_POLICY",
-    "LABEL_COLORS",
-    "NOT_SHOWN",
-    "SECTIONS",
-    "ReportData",
-    "accounting_check",
-    "fmt_count",
-    "fmt_decimal",
-    "fmt_duration",
-    "fmt_metric",
-    "fmt_points",
-    "fmt_share",
-    "fmt_signed",
-    "number",
-    "parse_timestamp",
-    "render_report",
-    "shorten",
-]
 
 
 def render_report(data: ReportData) -> str:
